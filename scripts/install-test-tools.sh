@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs the external programs the test suite round-trips env files through, all inside the
+# repo's ignored .tools/ folder, at pinned versions:
+#   .tools/venv              python venv with python-dotenv (dotenv_values, the Python reader)
+#   .tools/bin/envreaders    tools/envreaders built with Go (compose-go dotenv + docker CLI kvfile)
+# Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
+# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$ROOT/.tools
+
+# ---- pins ------------------------------------------------------------------------------------
+PYTHON_DOTENV_VERSION=1.2.4
+PYTHON_DOTENV_SHA256=(   # wheel and sdist of that exact release, checked by pip --require-hashes
+  42269a8a5b3fd54ffa6f3d84b18abed50064717576b4ecf03dc4a55d8aa04fdc
+  f0d53e69935a851c0dcc78f3ab7aaccd8cabef0b92382b576b824212902873c0
+)
+PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
+GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
+# Go module versions are pinned by tools/envreaders/go.mod + go.sum.
+
+# ---- helpers ---------------------------------------------------------------------------------
+die() { printf 'install-test-tools: %s\n' "$*" >&2; exit 1; }
+
+# quietly CMD...: run CMD with its output kept in a log that is shown only if it fails.
+quietly() {
+  local log; log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; die "failed: $*"
+  fi
+  rm -f "$log"
+}
+
+# version_ge A B: true when dotted version A >= B.
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+# stamp_ok FILE CONTENT: true when FILE holds exactly CONTENT (inputs unchanged since last install).
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+mkdir -p "$TOOLS/bin"
+
+# ---- python-dotenv ---------------------------------------------------------------------------
+install_python_dotenv() {
+  command -v python3 >/dev/null ||
+    die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
+  local pyver; pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  version_ge "$pyver" "$PYTHON_MIN" || die "python3 is $pyver, need >= $PYTHON_MIN"
+
+  local venv=$TOOLS/venv stamp="python-dotenv==$PYTHON_DOTENV_VERSION python$pyver"
+  if stamp_ok "$venv/.installed" "$stamp" && "$venv/bin/python" -c 'import dotenv' 2>/dev/null; then
+    return
+  fi
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+
+  echo "install-test-tools: python-dotenv $PYTHON_DOTENV_VERSION -> .tools/venv"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  local req; req=$(mktemp)
+  { printf 'python-dotenv==%s' "$PYTHON_DOTENV_VERSION"
+    printf ' \\\n    --hash=sha256:%s' "${PYTHON_DOTENV_SHA256[@]}"; echo; } > "$req"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+    --require-hashes --no-deps -r "$req"
+  rm -f "$req"
+  echo "$stamp" > "$venv/.installed"
+}
+
+# ---- envreaders (Go) -------------------------------------------------------------------------
+install_envreaders() {
+  command -v go >/dev/null ||
+    die "go not found: install Go >= $GO_MIN (https://go.dev/doc/install; Debian 12's golang-go is too old)"
+  local gover; gover=$(go env GOVERSION | sed 's/^go//')
+  version_ge "$gover" "$GO_MIN" || die "go is $gover, need >= $GO_MIN"
+
+  local src=$ROOT/tools/envreaders bin=$TOOLS/bin/envreaders
+  local stamp; stamp="go$gover $(cd "$src" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)"
+  if [ -x "$bin" ] && stamp_ok "$TOOLS/envreaders.installed" "$stamp"; then
+    return
+  fi
+
+  echo "install-test-tools: building envreaders -> .tools/bin/envreaders"
+  # Everything Go writes stays under .tools/; never fetch a different toolchain; go.sum must match.
+  (
+    cd "$src"
+    export GOPATH=$TOOLS/go GOMODCACHE=$TOOLS/go/pkg/mod GOCACHE=$TOOLS/go/cache GOBIN=$TOOLS/bin
+    export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0
+    quietly go build -trimpath -o "$bin" .
+  )
+  echo "$stamp" > "$TOOLS/envreaders.installed"
+}
+
+install_python_dotenv
+install_envreaders
+
+# ---- more tools go here ----------------------------------------------------------------------
+# Future real-backend installs (OpenBao server binary, moto for AWS Secrets Manager, ...) follow the
+# same pattern: a pin at the top, a function that returns early when its stamp matches, one call
+# above this line. Keep them inside .tools/ and quiet when already installed.

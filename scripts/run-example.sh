@@ -1,0 +1,13 @@
+#!/bin/sh
+# Builds the agent and renders the bundled example config (config/example.yaml) into ./out, then shows what it wrote.
+set -eu
+cd "$(dirname "$0")/.."
+mvn -q -B -Dstyle.color=never -DskipTests package
+chmod 600 config/secrets.example.yaml
+agent/bin/noxus-secrets-agent render --config config/example.yaml --diff
+echo
+echo "Files written (mode, owner, size, path):"
+find out -type f ! -path 'out/.state/*' -exec stat -c '%a %U:%G %6s %n' {} + | sort -k4
+echo
+echo "Who receives what (names only):"
+agent/bin/noxus-secrets-agent check --config config/example.yaml

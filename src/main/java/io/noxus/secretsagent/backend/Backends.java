@@ -1,0 +1,18 @@
+package io.noxus.secretsagent.backend;
+
+import io.noxus.secretsagent.backend.file.FileBackend;
+import io.noxus.secretsagent.config.BackendSettings;
+import io.noxus.secretsagent.config.FileBackendSettings;
+
+/** The one place that turns backend settings into backends. */
+public final class Backends {
+    private Backends() {
+    }
+
+    public static SecretBackend create(BackendSettings settings) {
+        if (settings instanceof FileBackendSettings file) {
+            return new FileBackend(file);
+        }
+        throw new IllegalStateException("no backend for type " + settings.type());
+    }
+}

@@ -1,0 +1,19 @@
+package io.noxus.secretsagent.backend;
+
+import io.noxus.secretsagent.secret.Reference;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One configured secret store. A call makes one attempt (no retries inside: the caller owns backoff) and answers
+ * every requested document, each with its content or its classified failure, so one missing secret never hides
+ * the others.
+ */
+public interface SecretBackend extends AutoCloseable {
+    /** @param documents references without a field, all naming this backend */
+    Map<Reference, Fetched> fetch(Set<Reference> documents);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,30 @@
+package io.noxus.secretsagent.cli;
+
+import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.engine.CheckReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code check}: validate the config, print the scope matrix and permission warnings, optionally ask backends. */
+@Command(name = "check", description = "Validate the config and print who receives which secret (names only).")
+final class CheckCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--backends", description = "Also fetch every reference and report the ones that fail.")
+    boolean backends;
+
+    @Override
+    public Integer call() {
+        CheckReport report;
+        try (AgentContext context = AgentContext.open(config.file)) {
+            report = context.check(backends);
+        }
+        ReportPrinter.check(report, spec.commandLine().getOut());
+        return report.failed() ? 1 : 0;
+    }
+}

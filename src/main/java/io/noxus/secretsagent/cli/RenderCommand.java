@@ -1,0 +1,66 @@
+package io.noxus.secretsagent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.engine.RenderOptions;
+import io.noxus.secretsagent.engine.RenderReport;
+import io.noxus.secretsagent.time.Sleeper;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code render}: one pass, for people and for Ansible. */
+@Command(name = "render", description = "Fetch secrets and write every (or the named) service's files once.")
+final class RenderCommand implements Callable<Integer> {
+    static final int EXIT_CHANGED = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--service", paramLabel = "NAME", description = "Only this service (repeatable).")
+    List<String> services = List.of();
+    @Option(names = "--dry-run", description = "Write nothing; report what would change.")
+    boolean dryRun;
+    @Option(names = "--diff", description = "Name the variables added, removed and changed, and the due actions.")
+    boolean diff;
+    @Option(names = "--no-act", description = "Do not act on units (render never acts yet: actions arrive with the daemon).")
+    boolean noAct;
+    @Option(names = "--output", paramLabel = "text|json", description = "Report format (default: ${DEFAULT-VALUE}).",
+            defaultValue = "text")
+    OutputMode output;
+    @Option(names = "--detailed-exitcode", description = "Exit 0 when nothing changed, 2 when something did, 1 on error.")
+    boolean detailedExitCode;
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for another render or the daemon (default: ${DEFAULT-VALUE}).")
+    int lockTimeoutSeconds;
+
+    enum OutputMode { text, json }
+
+    @Override
+    public Integer call() throws Exception {
+        RenderReport report;
+        try (AgentContext context = AgentContext.open(config.file)) {
+            report = context.renderEngine().render(new RenderOptions(new HashSet<>(services), dryRun,
+                    Duration.ofSeconds(lockTimeoutSeconds), Clock.systemUTC(), Sleeper.SYSTEM));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputMode.json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            ReportPrinter.render(report, diff, out);
+        }
+        if (report.failed()) {
+            return 1;
+        }
+        return detailedExitCode && report.changed() ? EXIT_CHANGED : 0;
+    }
+}

@@ -1,0 +1,30 @@
+package io.noxus.secretsagent.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads one {@code backends.NAME} entry into the settings record of its type. */
+final class BackendReader {
+    static final String TYPES = FileBackendSettings.TYPE;
+
+    private BackendReader() {
+    }
+
+    static BackendSettings read(String name, ConfigNode node) {
+        if (!name.matches("[a-z][a-z0-9_-]*")) {
+            throw node.error("backend names are lower-case letters, digits, '-' and '_', starting with a letter");
+        }
+        String type = node.requiredText("type");
+        if (type.equals(FileBackendSettings.TYPE)) {
+            node.onlyKeys("type", "path");
+            ConfigNode pathNode = node.required("path");
+            Path path = node.file().getParent().resolve(pathNode.text()).normalize();
+            if (!Files.isRegularFile(path)) {
+                throw pathNode.error("secrets file " + path + " does not exist or is not a regular file; create it "
+                        + "(mode 0600) or fix the path");
+            }
+            return new FileBackendSettings(name, path);
+        }
+        throw node.child("type").error("unknown backend type '" + type + "'; expected one of: " + TYPES);
+    }
+}

@@ -1,0 +1,9 @@
+package io.noxus.secretsagent.config;
+
+/** The settings of one configured backend; one record per backend type. */
+public sealed interface BackendSettings permits FileBackendSettings {
+    /** The name references use: {@code NAME:path#field}. */
+    String name();
+
+    String type();
+}

@@ -1,0 +1,134 @@
+package io.noxus.secretsagent.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads the main config file and its {@code conf.d/*.yaml} fragments (sorted by name; fragments may add backends,
+ * services, mappings and files) into one validated {@link AgentConfig}. Relative paths are resolved against the
+ * directory of the file that names them. A config file writable by group or others is refused.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final String[] MAIN_KEYS = {"roots", "state_dir", "backends", "services", "main_env", "mappings",
+        "files"};
+    private static final String[] FRAGMENT_KEYS = {"backends", "services", "mappings", "files"};
+
+    private ConfigLoader() {
+    }
+
+    public static AgentConfig load(Path configFile) {
+        Path main = configFile.toAbsolutePath().normalize();
+        ConfigNode root = read(main).onlyKeys(MAIN_KEYS);
+        List<ConfigNode> parts = new ArrayList<>(List.of(root));
+        for (Path fragment : fragments(main)) {
+            parts.add(read(fragment).onlyKeys(FRAGMENT_KEYS));
+        }
+        Path dir = main.getParent();
+        List<Path> roots = root.required("roots").list().stream().map(n -> dir.resolve(n.text()).normalize()).toList();
+        if (roots.isEmpty()) {
+            throw root.child("roots").error("list at least one folder the agent may write into");
+        }
+        Path stateDir = root.optionalText("state_dir").map(t -> dir.resolve(t).normalize())
+                .orElse(Path.of("/var/lib/noxus-secrets-agent"));
+
+        Map<String, BackendSettings> backends = new LinkedHashMap<>();
+        Map<String, ConfigNode> serviceNodes = new LinkedHashMap<>();
+        for (ConfigNode part : parts) {
+            part.optional("backends").ifPresent(n -> n.entries().forEach((name, b) ->
+                    putOnce(backends, name, BackendReader.read(name, b), b)));
+            part.optional("services").ifPresent(n -> n.entries().forEach((name, s) -> putOnce(serviceNodes, name, s, s)));
+        }
+        List<ServiceSpec> services = new ArrayList<>();
+        serviceNodes.forEach((name, node) -> services.add(ServiceReader.service(name, node)));
+        root.optional("main_env").ifPresent(n -> services.add(ServiceReader.mainEnv(n)));
+
+        MappingReader mappings = new MappingReader(backends.keySet(), services);
+        List<Mapping> mappingList = new ArrayList<>();
+        List<SecretFileSpec> files = new ArrayList<>();
+        for (ConfigNode part : parts) {
+            part.optional("mappings").ifPresent(n -> n.list().forEach(m -> mappingList.add(mappings.mapping(m))));
+            part.optional("files").ifPresent(n -> n.list().forEach(f -> files.add(mappings.secretFile(f))));
+        }
+        List<Path> sources = parts.stream().map(ConfigNode::file).toList();
+        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files);
+        ConfigChecks.validate(config);
+        return config;
+    }
+
+    /** Parses one YAML file into a located node; parse errors give the line and column, never the content. */
+    static ConfigNode read(Path file) {
+        refuseWritableByOthers(file);
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file, "", "not valid YAML near line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + " (" + problemOf(e) + ")");
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new ConfigException(file, "", "the file is empty");
+        }
+        return new ConfigNode(file, "", tree);
+    }
+
+    /** Jackson's own message can quote the offending text; keep only a few known, content-free phrases. */
+    private static String problemOf(JsonProcessingException e) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        return original.startsWith("Duplicate field") ? "a key appears twice" : "syntax error";
+    }
+
+    private static void refuseWritableByOthers(Path file) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "", "no such file; pass the right path with --config");
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot read the file (" + e.getClass().getSimpleName() + ")");
+        }
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new ConfigException(file, "", "refusing a config file that group or others may write "
+                    + "(mode " + FilePermissions.modeText(perms) + "); run chmod go-w on it");
+        }
+    }
+
+    private static List<Path> fragments(Path main) {
+        Path dir = main.getParent().resolve("conf.d");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new ConfigException(dir, "", "cannot list the fragments folder (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static <V> void putOnce(Map<String, V> map, String name, V value, ConfigNode where) {
+        if (map.putIfAbsent(name, value) != null) {
+            throw where.error("defined twice (also in an earlier file); keep one definition");
+        }
+    }
+}

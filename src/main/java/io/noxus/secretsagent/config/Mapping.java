@@ -1,0 +1,24 @@
+package io.noxus.secretsagent.config;
+
+import io.noxus.secretsagent.secret.Reference;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One env var from one reference ({@code env} set), or a bulk mapping of every field of a secret ({@code env} empty)
+ * with a prefix and a name transform. The location ({@code file: mappings[3]}) is what errors quote.
+ */
+public record Mapping(String location, Scope scope, Optional<String> env, Reference ref, String prefix,
+                      NameTransform transform) implements Precedence.Candidate {
+    public enum NameTransform {
+        NONE, UPPER;
+
+        public String apply(String field) {
+            return this == UPPER ? field.toUpperCase(Locale.ROOT) : field;
+        }
+    }
+
+    public boolean bulk() {
+        return env.isEmpty();
+    }
+}

@@ -1,0 +1,103 @@
+package io.noxus.secretsagent.config;
+
+import io.noxus.secretsagent.secret.Reference;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code mappings[i]} and {@code files[i]}, checking references and scopes against what is configured. */
+final class MappingReader {
+    static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]*";
+    private final Set<String> backends;
+    private final List<ServiceSpec> services;
+
+    MappingReader(Set<String> backends, List<ServiceSpec> services) {
+        this.backends = backends;
+        this.services = services;
+    }
+
+    Mapping mapping(ConfigNode node) {
+        node.onlyKeys("env", "ref", "bulk", "prefix", "transform", "scope");
+        String location = node.file() + ": " + node.path();
+        Scope scope = scope(node.required("scope"));
+        if (node.has("bulk")) {
+            if (node.has("env") || node.has("ref")) {
+                throw node.error("a mapping has either env + ref, or bulk (with prefix and transform), not both");
+            }
+            ConfigNode bulkNode = node.child("bulk");
+            Reference ref = reference(bulkNode);
+            if (ref.field().isPresent()) {
+                throw bulkNode.error("a bulk mapping takes every field of a secret; drop the #field part");
+            }
+            String prefix = node.optional("prefix").map(ConfigNode::text).orElse("");
+            if (!prefix.matches("(" + ENV_NAME + ")?")) {
+                throw node.child("prefix").error("a prefix must itself be a valid variable name start ("
+                        + ENV_NAME + ")");
+            }
+            Mapping.NameTransform transform = node.optional("transform").map(MappingReader::transform)
+                    .orElse(Mapping.NameTransform.NONE);
+            return new Mapping(location, scope, Optional.empty(), ref, prefix, transform);
+        }
+        if (node.has("prefix") || node.has("transform")) {
+            throw node.error("prefix and transform belong to bulk mappings");
+        }
+        ConfigNode envNode = node.required("env");
+        String env = envNode.text();
+        if (!env.matches(ENV_NAME)) {
+            throw envNode.error("'" + env + "' is not a valid variable name (" + ENV_NAME + ")");
+        }
+        return new Mapping(location, scope, Optional.of(env), reference(node.required("ref")), "",
+                Mapping.NameTransform.NONE);
+    }
+
+    SecretFileSpec secretFile(ConfigNode node) {
+        node.onlyKeys("path", "ref", "scope", "mode", "owner", "group");
+        OutputSpec file = OutputReader.file(node, OutputFormat.RAW, 0400, 0440);
+        return new SecretFileSpec(node.file() + ": " + node.path(), file, reference(node.required("ref")),
+                scope(node.required("scope")));
+    }
+
+    private Reference reference(ConfigNode node) {
+        Reference ref;
+        try {
+            ref = Reference.parse(node.text());
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+        if (!backends.contains(ref.backend())) {
+            throw node.error("unknown backend '" + ref.backend() + "'; configured backends: " + names(backends));
+        }
+        return ref;
+    }
+
+    private Scope scope(ConfigNode node) {
+        Scope scope = Scope.parse(node.text());
+        if (scope == null) {
+            throw node.error("unknown scope '" + node.text() + "'; expected global, workers, pool:NAME or service:NAME");
+        }
+        boolean known = switch (scope.level()) {
+            case GLOBAL, WORKERS -> true;
+            case POOL -> services.stream().anyMatch(s -> s.pool().equals(scope.name()));
+            case SERVICE -> services.stream().anyMatch(s -> s.role() != Role.MAIN
+                    && s.name().equals(scope.name().orElseThrow()));
+        };
+        if (!known) {
+            throw node.error("unknown scope '" + scope + "': no configured " + (scope.level() == Scope.Level.POOL
+                    ? "worker has pool " + scope.name().orElseThrow() : "service has that name"));
+        }
+        return scope;
+    }
+
+    private static Mapping.NameTransform transform(ConfigNode node) {
+        return switch (node.text()) {
+            case "none" -> Mapping.NameTransform.NONE;
+            case "upper" -> Mapping.NameTransform.UPPER;
+            default -> throw node.error("unknown transform; expected none or upper");
+        };
+    }
+
+    private static String names(Collection<String> names) {
+        return names.isEmpty() ? "(none)" : String.join(", ", names.stream().sorted().toList());
+    }
+}

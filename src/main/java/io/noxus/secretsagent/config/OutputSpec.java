@@ -1,0 +1,14 @@
+package io.noxus.secretsagent.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One file the agent owns: where, in which format ({@code raw} for secret files), with which mode, owner and group.
+ * The mode is applied from the first byte the file exists. The location ({@code file: key.path}) is what errors quote.
+ */
+public record OutputSpec(String location, Path path, OutputFormat format, int mode, Optional<String> owner, Optional<String> group) {
+    public String modeText() {
+        return String.format("%04o", mode);
+    }
+}

@@ -1,0 +1,106 @@
+package io.noxus.secretsagent.engine;
+
+import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.SecretBackend;
+import io.noxus.secretsagent.config.AgentConfig;
+import io.noxus.secretsagent.config.FileBackendSettings;
+import io.noxus.secretsagent.config.FilePermissions;
+import io.noxus.secretsagent.config.Mapping;
+import io.noxus.secretsagent.config.SecretFileSpec;
+import io.noxus.secretsagent.config.ServiceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Builds the {@link CheckReport}: scope matrix, loose permissions, and (optionally) a fetch of every reference. */
+final class Checker {
+    private final AgentConfig config;
+    private final Map<String, SecretBackend> backends;
+
+    Checker(AgentConfig config, Map<String, SecretBackend> backends) {
+        this.config = config;
+        this.backends = backends;
+    }
+
+    CheckReport check(boolean askBackends) {
+        List<String> services = config.services().stream().map(ServiceSpec::name).toList();
+        List<CheckReport.Row> rows = new ArrayList<>();
+        for (Mapping m : config.mappings()) {
+            String variable = m.env().orElse(m.prefix() + "* (bulk" + (m.transform() == Mapping.NameTransform.UPPER
+                    ? ", upper" : "") + ")");
+            rows.add(new CheckReport.Row(variable, m.ref().toString(), m.scope().toString(), cells(m)));
+        }
+        for (SecretFileSpec f : config.files()) {
+            List<String> cells = config.services().stream().map(s -> f.scope().reaches(s) ? "x" : ".").toList();
+            rows.add(new CheckReport.Row(f.name(), f.ref().toString(), f.scope().toString(), cells));
+        }
+        return new CheckReport(services, rows, warnings(), askBackends ? references() : List.of());
+    }
+
+    /** {@code x} receives it, {@code o} shadowed by a narrower mapping of the same variable, {@code .} not reached. */
+    private List<String> cells(Mapping m) {
+        List<String> cells = new ArrayList<>();
+        for (ServiceSpec s : config.services()) {
+            if (!m.scope().reaches(s)) {
+                cells.add(".");
+                continue;
+            }
+            boolean shadowed = m.env().isPresent() && config.mappings().stream().anyMatch(other -> other != m
+                    && other.env().equals(m.env()) && other.scope().reaches(s)
+                    && other.scope().level().compareTo(m.scope().level()) > 0);
+            cells.add(shadowed ? "o" : "x");
+        }
+        return cells;
+    }
+
+    private List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        for (var settings : config.backends().values()) {
+            if (settings instanceof FileBackendSettings file) {
+                warnLoose(file.path(), "secrets file of backend '" + file.name() + "'", warnings);
+            }
+        }
+        return warnings;
+    }
+
+    private static void warnLoose(Path path, String what, List<String> warnings) {
+        try {
+            int mode = FilePermissions.toMode(Files.getPosixFilePermissions(path));
+            if ((mode & 0077) != 0) {
+                warnings.add(path + ": the " + what + " has mode " + String.format("%04o", mode)
+                        + ", so group or others may read or write it; run chmod 600 on it");
+            }
+        } catch (IOException e) {
+            warnings.add(path + ": cannot read the permissions of the " + what);
+        }
+    }
+
+    /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */
+    private List<CheckReport.ReferenceCheck> references() {
+        SecretResolver resolver = new SecretResolver(backends);
+        resolver.fetch(Stream.concat(config.mappings().stream().map(Mapping::ref),
+                config.files().stream().map(SecretFileSpec::ref)).toList());
+        List<CheckReport.ReferenceCheck> out = new ArrayList<>();
+        for (Mapping m : config.mappings()) {
+            Resolved r = resolver.expand(List.of(m));
+            Optional<String> error = Stream.concat(r.failedBulk().values().stream(),
+                    r.bindings().stream().flatMap(b -> b.error().stream())).findFirst();
+            out.add(new CheckReport.ReferenceCheck(m.ref().toString(), error.isEmpty(),
+                    error.orElse(m.bulk() ? "ok, " + r.bindings().size() + " variables" : "ok")));
+        }
+        for (SecretFileSpec f : config.files()) {
+            try {
+                resolver.value(f.ref());
+                out.add(new CheckReport.ReferenceCheck(f.ref().toString(), true, "ok"));
+            } catch (BackendException e) {
+                out.add(new CheckReport.ReferenceCheck(f.ref().toString(), false, e.getMessage()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,33 @@
+package io.noxus.secretsagent.engine;
+
+import java.util.List;
+
+/**
+ * What happened (or, in a dry run, would happen) to one output. {@code name} is the service for env files and the
+ * config location for secret files; {@code services} are the services a change of this output concerns. Names and
+ * paths only, never values.
+ */
+public record OutputResult(String name, String kind, String path, String format, Status status, VariableDiff diff,
+                           List<String> services, List<String> errors) {
+    public enum Status {
+        /** The file did not exist and is (or would be) written. */
+        CREATED,
+        /** Its bytes differ and are (or would be) replaced. */
+        CHANGED,
+        /** Same bytes, but mode, owner or group drifted and are (or would be) restored. */
+        PERMISSIONS,
+        UNCHANGED,
+        /** An input or the write failed: the file keeps its previous content. */
+        FAILED;
+
+        public boolean contentChanged() {
+            return this == CREATED || this == CHANGED;
+        }
+    }
+
+    /** Variables added, removed and changed against the last written file; all unknown when it was edited since. */
+    public record VariableDiff(List<String> added, List<String> removed, List<String> changed,
+                               boolean previousUnknown) {
+        public static final VariableDiff NONE = new VariableDiff(List.of(), List.of(), List.of(), false);
+    }
+}

@@ -1,0 +1,131 @@
+package io.noxus.secretsagent.engine;
+
+import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.SecretBackend;
+import io.noxus.secretsagent.config.AgentConfig;
+import io.noxus.secretsagent.config.ConfigException;
+import io.noxus.secretsagent.config.Mapping;
+import io.noxus.secretsagent.config.SecretFileSpec;
+import io.noxus.secretsagent.config.ServiceSpec;
+import io.noxus.secretsagent.output.AtomicWriter;
+import io.noxus.secretsagent.output.Fingerprinter;
+import io.noxus.secretsagent.output.OutputException;
+import io.noxus.secretsagent.output.RenderLock;
+import io.noxus.secretsagent.output.StateStore;
+import io.noxus.secretsagent.secret.Reference;
+import io.noxus.secretsagent.secret.SecretValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One cycle: fetch what the selected outputs need, render them all in memory, compare with the files on disk,
+ * write what changed (atomically, under the render lock) and report which services' actions are due. An output
+ * whose inputs failed keeps its previous bytes; the others are still written.
+ */
+public final class RenderEngine {
+    private final AgentConfig config;
+    private final Map<String, SecretBackend> backends;
+
+    public RenderEngine(AgentConfig config, Map<String, SecretBackend> backends) {
+        this.config = config;
+        this.backends = Map.copyOf(backends);
+    }
+
+    public RenderReport render(RenderOptions options) {
+        List<ServiceSpec> services = selectedServices(options);
+        List<SecretFileSpec> files = config.files().stream()
+                .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
+        List<Mapping> mappings = config.mappings().stream()
+                .filter(m -> services.stream().anyMatch(s -> m.scope().reaches(s))).toList();
+        try (RenderLock lock = options.dryRun() ? null : RenderLock.acquire(config.lockFile(),
+                options.lockTimeout(), options.clock(), options.sleeper())) {
+            StateStore state = new StateStore(config.stateDir());
+            Fingerprinter fingerprinter = state.fingerprinter(options.dryRun());
+            SecretResolver resolver = new SecretResolver(backends);
+            resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                    .toList());
+            Resolved resolved = resolver.expand(mappings);
+            EnvFileRenderer renderer = new EnvFileRenderer(fingerprinter);
+            OutputComparer comparer = new OutputComparer(fingerprinter, state.load());
+            List<OutputComparer.Outcome> outcomes = new ArrayList<>();
+            for (ServiceSpec service : services) {
+                outcomes.add(comparer.compare(service.name(), service.output(), List.of(service.name()),
+                        renderer.render(service, resolved)));
+            }
+            for (SecretFileSpec file : files) {
+                List<String> concerned = services.stream().filter(s -> file.scope().reaches(s))
+                        .map(ServiceSpec::name).toList();
+                outcomes.add(comparer.compare(file.name(), file.file(), concerned,
+                        secretFile(file, resolver, fingerprinter)));
+            }
+            List<OutputResult> results = options.dryRun() ? outcomes.stream().map(OutputComparer.Outcome::result)
+                    .toList() : new Applier(new AtomicWriter(config.roots()), state).apply(outcomes);
+            return new RenderReport(options.dryRun(), results, actions(services, results));
+        }
+    }
+
+    private List<ServiceSpec> selectedServices(RenderOptions options) {
+        for (String name : options.services()) {
+            if (config.service(name).isEmpty()) {
+                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
+                        + "; known: " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()));
+            }
+        }
+        return config.services().stream()
+                .filter(s -> options.services().isEmpty() || options.services().contains(s.name())).toList();
+    }
+
+    private static Rendered secretFile(SecretFileSpec file, SecretResolver resolver, Fingerprinter fingerprinter) {
+        try {
+            SecretValue value = resolver.value(file.ref());
+            return new Rendered(Optional.of(value.bytes()), Map.of(fileKey(file.ref()),
+                    fingerprinter.ofVariable(fileKey(file.ref()), value)), List.of());
+        } catch (BackendException e) {
+            return Rendered.failed(List.of(e.getMessage()));
+        }
+    }
+
+    private static String fileKey(Reference ref) {
+        return ref.toString();
+    }
+
+    /** One action per service with a changed output, in config order. */
+    private List<PlannedAction> actions(List<ServiceSpec> services, List<OutputResult> results) {
+        List<PlannedAction> actions = new ArrayList<>();
+        for (ServiceSpec service : services) {
+            boolean due = results.stream().anyMatch(r -> r.status().contentChanged()
+                    && r.services().contains(service.name()));
+            if (due && service.action().kind() != io.noxus.secretsagent.config.ActionSpec.Kind.NONE) {
+                actions.add(new PlannedAction(service.name(), service.action().toString(), service.units()));
+            }
+        }
+        return actions;
+    }
+
+    /** Writes the changed outputs and records their fingerprints; a failed write fails only that output. */
+    private record Applier(AtomicWriter writer, StateStore state) {
+        List<OutputResult> apply(List<OutputComparer.Outcome> outcomes) {
+            Map<String, StateStore.OutputRecord> records = new java.util.TreeMap<>(state.load());
+            List<OutputResult> results = new ArrayList<>();
+            for (OutputComparer.Outcome outcome : outcomes) {
+                OutputResult result = outcome.result();
+                if (result.status() != OutputResult.Status.UNCHANGED && result.status() != OutputResult.Status.FAILED) {
+                    try {
+                        writer.write(outcome.spec(), outcome.bytes());
+                    } catch (OutputException e) {
+                        result = OutputComparer.failed(result, e.getMessage());
+                    }
+                }
+                if (result.status() != OutputResult.Status.FAILED) {
+                    records.put(result.path(), outcome.record());
+                }
+                results.add(result);
+            }
+            state.save(records);
+            return results;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.noxus.secretsagent.secret;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where one value lives: {@code backend:path} or {@code backend:path#field}. The backend part names a configured
+ * backend; the path is the backend's own name for a secret (a Vault path, an AWS secret id, a key of the local file).
+ */
+public record Reference(String backend, String path, Optional<String> field) {
+    private static final Pattern FORM = Pattern.compile("([a-z][a-z0-9_-]*):([^#\\s]+)(?:#([^#\\s]+))?");
+
+    public Reference {
+        if (!FORM.matcher(backend + ":" + path + field.map(f -> "#" + f).orElse("")).matches()) {
+            throw new IllegalArgumentException("not a reference: " + backend + ":" + path);
+        }
+    }
+
+    /** Parses {@code backend:path[#field]}; the error message quotes the text, which is a name, never a value. */
+    public static Reference parse(String text) {
+        Matcher m = FORM.matcher(text == null ? "" : text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a reference of the form backend:path or backend:path#field");
+        }
+        return new Reference(m.group(1), m.group(2), Optional.ofNullable(m.group(3)));
+    }
+
+    /** The same secret without a field: what a backend is asked for. */
+    public Reference document() {
+        return new Reference(backend, path, Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+        return backend + ":" + path + field.map(f -> "#" + f).orElse("");
+    }
+}
