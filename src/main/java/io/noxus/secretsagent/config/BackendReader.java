@@ -18,7 +18,7 @@ final class BackendReader {
         if (type.equals(FileBackendSettings.TYPE)) {
             node.onlyKeys("type", "path");
             ConfigNode pathNode = node.required("path");
-            Path path = node.file().getParent().resolve(pathNode.text()).normalize();
+            Path path = pathNode.resolvePath();
             if (!Files.isRegularFile(path)) {
                 throw pathNode.error("secrets file " + path + " does not exist or is not a regular file; create it "
                         + "(mode 0600) or fix the path");

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Reads the main config file and its {@code conf.d/*.yaml} fragments (sorted by name; fragments may add backends,
  * services, mappings and files) into one validated {@link AgentConfig}. Relative paths are resolved against the
- * directory of the file that names them. A config file writable by group or others is refused.
+ * directory of the main config file, fragments included. A config file writable by group or others is refused.
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
@@ -38,17 +38,16 @@ public final class ConfigLoader {
 
     public static AgentConfig load(Path configFile) {
         Path main = configFile.toAbsolutePath().normalize();
-        ConfigNode root = read(main).onlyKeys(MAIN_KEYS);
+        ConfigNode root = read(main, main.getParent()).onlyKeys(MAIN_KEYS);
         List<ConfigNode> parts = new ArrayList<>(List.of(root));
         for (Path fragment : fragments(main)) {
-            parts.add(read(fragment).onlyKeys(FRAGMENT_KEYS));
+            parts.add(read(fragment, main.getParent()).onlyKeys(FRAGMENT_KEYS));
         }
-        Path dir = main.getParent();
-        List<Path> roots = root.required("roots").list().stream().map(n -> dir.resolve(n.text()).normalize()).toList();
+        List<Path> roots = root.required("roots").list().stream().map(ConfigNode::resolvePath).toList();
         if (roots.isEmpty()) {
             throw root.child("roots").error("list at least one folder the agent may write into");
         }
-        Path stateDir = root.optionalText("state_dir").map(t -> dir.resolve(t).normalize())
+        Path stateDir = root.optional("state_dir").map(ConfigNode::resolvePath)
                 .orElse(Path.of("/var/lib/noxus-secrets-agent"));
 
         Map<String, BackendSettings> backends = new LinkedHashMap<>();
@@ -76,7 +75,7 @@ public final class ConfigLoader {
     }
 
     /** Parses one YAML file into a located node; parse errors give the line and column, never the content. */
-    static ConfigNode read(Path file) {
+    static ConfigNode read(Path file, Path baseDir) {
         refuseWritableByOthers(file);
         JsonNode tree;
         try {
@@ -90,7 +89,7 @@ public final class ConfigLoader {
         if (tree == null || tree.isMissingNode()) {
             throw new ConfigException(file, "", "the file is empty");
         }
-        return new ConfigNode(file, "", tree);
+        return new ConfigNode(file, baseDir, "", tree);
     }
 
     /** Jackson's own message can quote the offending text; keep only a few known, content-free phrases. */

@@ -17,17 +17,24 @@ import java.util.TreeSet;
  */
 final class ConfigNode {
     private final Path file;
+    private final Path baseDir;
     private final String path;
     private final JsonNode node;
 
-    ConfigNode(Path file, String path, JsonNode node) {
+    ConfigNode(Path file, Path baseDir, String path, JsonNode node) {
         this.file = file;
+        this.baseDir = baseDir;
         this.path = path;
         this.node = node;
     }
 
     Path file() {
         return file;
+    }
+
+    /** A path named in the config: relative ones are resolved against the main config file's folder. */
+    Path resolvePath() {
+        return baseDir.resolve(text()).normalize();
     }
 
     String path() {
@@ -58,7 +65,7 @@ final class ConfigNode {
 
     ConfigNode child(String key) {
         String childPath = path.isEmpty() ? key : path + "." + key;
-        return new ConfigNode(file, childPath, node.isObject() ? node.get(key) : null);
+        return new ConfigNode(file, baseDir, childPath, node.isObject() ? node.get(key) : null);
     }
 
     ConfigNode required(String key) {
@@ -103,7 +110,7 @@ final class ConfigNode {
         }
         List<ConfigNode> items = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            items.add(new ConfigNode(file, path + "[" + i + "]", node.get(i)));
+            items.add(new ConfigNode(file, baseDir, path + "[" + i + "]", node.get(i)));
         }
         return items;
     }

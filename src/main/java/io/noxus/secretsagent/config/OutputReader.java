@@ -21,7 +21,7 @@ final class OutputReader {
         Optional<String> group = node.optionalText("group");
         int mode = node.optional("mode").map(OutputReader::mode)
                 .orElse(group.isPresent() ? defaultModeWithGroup : defaultMode);
-        return new OutputSpec(node.file() + ": " + pathNode.path(), node.file().getParent().resolve(pathNode.text()).normalize(), format, mode,
+        return new OutputSpec(node.file() + ": " + pathNode.path(), pathNode.resolvePath(), format, mode,
                 node.optionalText("owner"), group);
     }
 

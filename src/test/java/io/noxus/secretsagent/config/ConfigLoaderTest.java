@@ -1,0 +1,112 @@
+package io.noxus.secretsagent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    static Path fixture(String name) {
+        try {
+            return Path.of(ConfigLoaderTest.class.getResource("/config/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One fixture per rule; {file} is the fixture's path, {dir} its folder. The whole message is compared. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        bad-unknown-key.yaml            | {file}: mappings[0].colour: unknown key; expected one of bulk, env, prefix, ref, scope, transform. Remove it or fix its spelling
+        bad-wrong-type.yaml             | {file}: mappings[0].ref: expected a string, found a list
+        bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
+        bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
+        bad-unknown-backend.yaml        | {file}: mappings[0].ref: unknown backend 'vault'; configured backends: file
+        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file
+        bad-duplicate-variable.yaml     | variable API_KEY is mapped twice at the same level for service worker-a: {file}: mappings[1] (pool:a) and {file}: mappings[2] (pool:a); remove one, or give one a narrower scope
+        bad-invalid-variable-name.yaml  | {file}: mappings[0].env: 'API-KEY' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)
+        bad-missing-secrets-file.yaml   | {file}: backends.file.path: secrets file {dir}/no-such-secrets.yaml does not exist or is not a regular file; create it (mode 0600) or fix the path
+        bad-missing-scope.yaml          | {file}: mappings[0].scope: missing required key
+        bad-bulk-with-field.yaml        | {file}: mappings[0].bulk: a bulk mapping takes every field of a secret; drop the #field part
+        bad-unknown-format.yaml         | {file}: services.backend.output.format: unknown format 'toml'; expected one of systemd, compose, docker, shell, dotenv
+        bad-output-outside-roots.yaml   | {file}: services.backend.output.path: /etc/backend.env is outside the configured roots [{dir}/out]; move it or add its folder to roots
+        bad-same-output-twice.yaml      | {file}: services.worker-a.output.path: {dir}/out/backend.env is also written by {file}: services.backend.output.path; give each its own file
+        bad-action-without-units.yaml   | {file}: services.worker-a.action: action reload needs the systemd units to act on; add units: [...]
+        bad-mode-for-others.yaml        | {file}: services.backend.output.mode: mode 0644 gives access to others; secrets may be readable by owner and group only (e.g. "0600" or "0640")
+        bad-pool-on-non-worker.yaml     | {file}: services.backend.pool: only services with role worker belong to a pool
+        bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 39 (syntax error)
+        """)
+    void rejectsEachBadConfigWithOneLocatedMessage(String name, String expected) {
+        Path file = fixture(name);
+        String message = expected.replace("{file}", file.toString()).replace("{dir}", file.getParent().toString());
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void loadsTheMinimalConfigWithPathsResolvedAgainstItsFolder() {
+        Path file = fixture("good-minimal.yaml");
+        AgentConfig config = ConfigLoader.load(file);
+        assertThat(config.roots()).containsExactly(file.getParent().resolve("out"));
+        assertThat(config.services()).extracting(ServiceSpec::name).containsExactly("backend", "worker-a");
+        assertThat(config.services().get(0).output().mode()).isEqualTo(0600);
+        assertThat(config.mappings()).singleElement().satisfies(m -> {
+            assertThat(m.env()).contains("API_KEY");
+            assertThat(m.scope()).isEqualTo(Scope.GLOBAL);
+        });
+    }
+
+    @Test
+    void refusesAConfigFileThatOthersMayWrite(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": refusing a config file that group or "
+                + "others may write (mode 0664); run chmod go-w on it");
+    }
+
+    @Test
+    void addsServicesAndMappingsFromConfDFragmentsAndRejectsRedefinitions(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.createDirectory(dir.resolve("conf.d"));
+        Files.writeString(dir.resolve("conf.d/10-beat.yaml"), """
+                services:
+                  beat: {role: beat, output: {path: out/beat.env, format: shell}}
+                mappings:
+                  - {env: BEAT_ONLY, ref: "file:API_KEY", scope: "service:beat"}
+                """);
+        AgentConfig config = ConfigLoader.load(file);
+        assertThat(config.services()).extracting(ServiceSpec::name).containsExactly("backend", "worker-a", "beat");
+        assertThat(config.mappings()).extracting(m -> m.env().orElseThrow()).containsExactly("API_KEY", "BEAT_ONLY");
+        assertThat(config.sources()).hasSize(2);
+
+        Files.writeString(dir.resolve("conf.d/20-again.yaml"), "services:\n  backend: {role: backend, output: "
+                + "{path: out/b2.env, format: shell}}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(dir.resolve("conf.d/20-again.yaml")
+                + ": services.backend: defined twice (also in an earlier file); keep one definition");
+    }
+
+    @Test
+    void unitsWithoutAnActionMeanRestartAndNoUnitsMeanNone(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file).replace("format: systemd}\n  worker-a:",
+                "format: systemd}\n    units: [noxus-backend.service]\n  worker-a:"));
+        AgentConfig config = ConfigLoader.load(file);
+        assertThat(config.service("backend").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.RESTART);
+        assertThat(config.service("worker-a").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.NONE);
+    }
+
+    static Path copy(Path dir, String name) throws IOException {
+        Files.copy(fixture("secrets.yaml"), dir.resolve("secrets.yaml"));
+        Path file = dir.resolve("config.yaml");
+        Files.copy(fixture(name), file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        return file;
+    }
+}
