@@ -1,6 +1,9 @@
 package io.noxus.secretsagent.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.noxus.secretsagent.engine.AgentContext;
 import io.noxus.secretsagent.engine.RenderOptions;
@@ -45,6 +48,17 @@ final class RenderCommand implements Callable<Integer> {
 
     enum OutputMode { text, json }
 
+    /** The report as JSON with snake_case keys and top-level {@code changed} / {@code failed}, as Ansible expects. */
+    static String json(RenderReport report) throws JsonProcessingException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        ObjectNode tree = mapper.createObjectNode();
+        tree.put("changed", report.changed());
+        tree.put("failed", report.failed());
+        tree.setAll((ObjectNode) mapper.valueToTree(report));
+        return mapper.writeValueAsString(tree);
+    }
+
     @Override
     public Integer call() throws Exception {
         RenderReport report;
@@ -54,7 +68,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputMode.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            out.println(json(report));
         } else {
             ReportPrinter.render(report, diff, out);
         }

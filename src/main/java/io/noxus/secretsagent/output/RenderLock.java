@@ -4,6 +4,7 @@ import io.noxus.secretsagent.time.Sleeper;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class RenderLock implements AutoCloseable {
         boolean told = false;
         try {
             while (true) {
-                FileLock lock = channel.tryLock();
+                FileLock lock = tryLock(channel);
                 if (lock != null) {
                     return new RenderLock(channel, lock);
                 }
@@ -59,6 +60,15 @@ public final class RenderLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new OutputException(lockFile, "cannot lock", e);
+        }
+    }
+
+    /** Null while another holder has the lock: another process, or (refused by the JVM as overlapping) this one. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 

@@ -24,7 +24,10 @@ final class DotenvReader implements RealReader {
                 def emit(self, record):
                     warnings.append(record.getMessage())
             logging.getLogger("dotenv").addHandler(Collect())
-            values = dotenv_values(sys.argv[1])
+            try:
+                values = dotenv_values(sys.argv[1])
+            except Exception as e:
+                sys.exit("python-dotenv: %s: %s" % (type(e).__name__, e))
             if warnings:
                 sys.exit("python-dotenv: " + "; ".join(warnings))
             json.dump({k: v for k, v in values.items() if v is not None}, sys.stdout)

@@ -3,6 +3,7 @@ package io.noxus.secretsagent.testsupport;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ final class EnvReadersTool implements RealReader {
         if (!r.ok()) {
             throw new IOException(mode + " rejected " + file + " (exit " + r.exitCode() + "): " + r.stderrText());
         }
-        return JSON.readValue(r.stdout(), ORDERED_MAP);
+        Map<String, String> vars = JSON.readValue(r.stdout(), ORDERED_MAP);
+        return mode.equals("compose") ? FileOrder.sort(vars, Files.readAllBytes(file)) : vars;
     }
 }

@@ -16,8 +16,8 @@ public interface RealReader extends AutoCloseable {
     /**
      * Reads {@code file} the way the real program does.
      *
-     * @return every variable the program would deliver from the file, in file order where the
-     *     program keeps one (compose: sorted by key, it has no order)
+     * @return every variable the program would deliver from the file, in file order (order of
+     *     first assignment; the content comes from the program, only the order is normalised)
      * @throws IOException when the program rejects the file; the message includes its error output
      */
     Map<String, String> read(Path file) throws IOException;

@@ -1,6 +1,7 @@
 package io.noxus.secretsagent.testsupport;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * A POSIX shell sourcing the file: {@code SHELL -c '. "$1" && /usr/bin/env -0' _ FILE} with an empty
  * environment. Delivered = what the shell exports, minus what it exports by itself (found by
- * sourcing an empty file once). A non-zero exit or any stderr output counts as a rejection.
+ * sourcing an empty file once), in file order. A non-zero exit or any stderr output counts as a
+ * rejection.
  */
 final class ShellReader implements RealReader {
 
@@ -33,7 +35,8 @@ final class ShellReader implements RealReader {
         if (baseline == null) {
             baseline = source(Path.of("/dev/null"));
         }
-        return EnvBlock.minus(source(file.toAbsolutePath()), baseline);
+        Map<String, String> vars = EnvBlock.minus(source(file.toAbsolutePath()), baseline);
+        return FileOrder.sort(vars, Files.readAllBytes(file));
     }
 
     private Map<String, String> source(Path file) throws IOException {

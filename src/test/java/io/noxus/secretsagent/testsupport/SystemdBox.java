@@ -83,7 +83,7 @@ final class SystemdBox implements AutoCloseable {
     }
 
     private Exec.Result script(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(script.toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
         return Exec.run(cmd, Map.of("SDBOX", dir.toString(), "PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), null);
     }

@@ -45,7 +45,7 @@ final class SystemdReader implements RealReader {
         if (box == null) {
             boot();
         }
-        return EnvBlock.minus(runUnit(file), baseline);
+        return FileOrder.sort(EnvBlock.minus(runUnit(file), baseline), Files.readAllBytes(file));
     }
 
     @Override

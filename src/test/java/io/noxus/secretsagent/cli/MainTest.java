@@ -1,0 +1,149 @@
+package io.noxus.secretsagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    static final String CONFIG = """
+            roots: [out]
+            state_dir: out/.state
+            backends:
+              file: {type: file, path: secrets.yaml}
+            services:
+              api:
+                role: backend
+                output: {path: out/api.env, format: systemd}
+                units: [noxus-backend.service]
+              worker:
+                role: worker
+                output: {path: out/worker.env, format: compose}
+            mappings:
+              - {env: DB, ref: "file:db", scope: global}
+              - {env: ETL, ref: "file:etl", scope: workers}
+            """;
+
+    /** What one command line printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    @TempDir
+    Path dir;
+    Path config;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        config = write("config.yaml", CONFIG);
+        write("secrets.yaml", "db: \"pg://one\"\netl: \"pg://etl\"\n");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = Files.writeString(dir.resolve(name), text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void detailedExitCodeSaysChangedThenUnchanged() {
+        assertThat(run("render", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(2);
+        assertThat(run("render", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(0);
+        assertThat(run("render", "-c", config.toString()).exit()).isEqualTo(0);
+    }
+
+    @Test
+    void aDryRunDiffNamesVariablesAndDueUnitsAndWritesNothing() throws IOException {
+        run("render", "-c", config.toString());
+        write("secrets.yaml", "db: \"pg://two\"\netl: \"pg://etl\"\n");
+        Run run = run("render", "-c", config.toString(), "--dry-run", "--diff", "--detailed-exitcode");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.out()).contains("api", "would be changed", "~DB", "due: restart noxus-backend.service "
+                + "(service api)", "2 outputs: 2 would change, 0 failed (dry run)");
+        assertThat(Files.readString(dir.resolve("out/api.env"))).contains("pg://one");
+    }
+
+    @Test
+    void jsonOutputCarriesStatusDiffAndActionsForAnsible() throws IOException {
+        Run run = run("render", "-c", config.toString(), "--output", "json", "--dry-run");
+        assertThat(run.exit()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("dry_run").asBoolean()).isTrue();
+        assertThat(json.get("changed").asBoolean()).isTrue();
+        assertThat(json.get("failed").asBoolean()).isFalse();
+        JsonNode api = json.get("outputs").get(0);
+        assertThat(api.get("name").asText()).isEqualTo("api");
+        assertThat(api.get("status").asText()).isEqualTo("CREATED");
+        assertThat(api.get("diff").get("added")).extracting(JsonNode::asText).containsExactly("DB");
+        assertThat(json.get("actions").get(0).get("units").get(0).asText()).isEqualTo("noxus-backend.service");
+    }
+
+    @Test
+    void aBadConfigExitsOneWithOneLocatedLine() throws IOException {
+        write("config.yaml", CONFIG.replace("scope: workers", "scope: pool:x"));
+        Run run = run("render", "-c", config.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: " + config + ": mappings[1].scope: unknown scope 'pool:x': no "
+                + "configured worker has pool x" + System.lineSeparator());
+    }
+
+    @Test
+    void aMissingSecretExitsOneAndStillWritesTheOutputsThatDoNotNeedIt() throws IOException {
+        write("secrets.yaml", "db: \"pg://one\"\n");
+        Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("error: file:etl: no key 'etl' in the secrets file " + dir.resolve("secrets.yaml")
+                + "; add it or fix the reference");
+        assertThat(dir.resolve("out/api.env")).exists();
+        assertThat(dir.resolve("out/worker.env")).doesNotExist();
+    }
+
+    @Test
+    void aWrongOptionExitsOneNotTheChangedCode() {
+        Run run = run("render", "--no-such-option");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void checkPrintsTheScopeMatrixAndWarnsAboutALooseSecretsFile() throws IOException {
+        Files.setPosixFilePermissions(dir.resolve("secrets.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
+        Run run = run("check", "-c", config.toString(), "--backends");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines()).contains(
+                "VARIABLE  REFERENCE  SCOPE    api  worker",
+                "DB        file:db    global   x    x",
+                "ETL       file:etl   workers  .    x",
+                "warning: " + dir.resolve("secrets.yaml") + ": the secrets file of backend 'file' has mode 0644, so "
+                        + "group or others may read or write it; run chmod 600 on it",
+                "ok      file:db: ok");
+    }
+
+    @Test
+    void checkWithBackendsFailsWhenAReferenceIsMissing() throws IOException {
+        write("secrets.yaml", "db: \"pg://one\"\n");
+        Run run = run("check", "-c", config.toString(), "--backends");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("FAILED  file:etl: file:etl: no key 'etl'");
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        assertThat(run("version").out()).startsWith("noxus-secrets-agent ");
+    }
+}
