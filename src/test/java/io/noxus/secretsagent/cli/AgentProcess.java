@@ -1,0 +1,70 @@
+package io.noxus.secretsagent.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged agent through its launcher, as an operator would, and captures everything it printed. */
+final class AgentProcess {
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("pom.xml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (pom.xml) above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    static Process start(Path logDir, String... args) {
+        Path launcher = repoRoot().resolve("agent/bin/noxus-secrets-agent");
+        if (!Files.exists(repoRoot().resolve("target/noxus-secrets-agent.jar"))) {
+            throw new IllegalStateException("target/noxus-secrets-agent.jar is missing: run the tests with mvn verify");
+        }
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(command).redirectOutput(logDir.resolve("stdout").toFile())
+                    .redirectError(logDir.resolve("stderr").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Result finish(Process process, Path logDir) {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the agent did not finish within 60 s");
+            }
+            return new Result(process.exitValue(), Files.readString(logDir.resolve("stdout"), StandardCharsets.UTF_8),
+                    Files.readString(logDir.resolve("stderr"), StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Result run(Path logDir, String... args) {
+        try {
+            Path runDir = Files.createTempDirectory(logDir, "run");
+            return finish(start(runDir, args), runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
