@@ -44,7 +44,8 @@ mkdir -p "$TOOLS/bin"
 install_python_dotenv() {
   command -v python3 >/dev/null ||
     die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
-  local pyver; pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  local pyver
+  pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') || die "python3 does not run"
   version_ge "$pyver" "$PYTHON_MIN" || die "python3 is $pyver, need >= $PYTHON_MIN"
 
   local venv=$TOOLS/venv stamp="python-dotenv==$PYTHON_DOTENV_VERSION python$pyver"
@@ -70,7 +71,9 @@ install_python_dotenv() {
 install_envreaders() {
   command -v go >/dev/null ||
     die "go not found: install Go >= $GO_MIN (https://go.dev/doc/install; Debian 12's golang-go is too old)"
-  local gover; gover=$(go env GOVERSION | sed 's/^go//')
+  local gover
+  gover=$(go env GOVERSION) || die "go does not run"
+  gover=${gover#go}
   version_ge "$gover" "$GO_MIN" || die "go is $gover, need >= $GO_MIN"
 
   local src=$ROOT/tools/envreaders bin=$TOOLS/bin/envreaders
@@ -84,7 +87,7 @@ install_envreaders() {
   (
     cd "$src"
     export GOPATH=$TOOLS/go GOMODCACHE=$TOOLS/go/pkg/mod GOCACHE=$TOOLS/go/cache GOBIN=$TOOLS/bin
-    export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0
+    export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -modcacherw -buildvcs=false" CGO_ENABLED=0
     quietly go build -trimpath -o "$bin" .
   )
   echo "$stamp" > "$TOOLS/envreaders.installed"

@@ -6,6 +6,7 @@
 #   SDBOX=/tmp/mybox scripts/systemd-box.sh up       boot a box (default SDBOX=/tmp/sdbox)
 #   SDBOX=/tmp/mybox scripts/systemd-box.sh x CMD..  run CMD inside it, e.g. x systemctl start foo
 #   SDBOX=/tmp/mybox scripts/systemd-box.sh down     kill it; safe to run any time, even twice
+#   scripts/systemd-box.sh selftest                  up, EnvironmentFile= round trip, down
 #
 # What the box sees: the host's / read-only; fresh tmpfs on /run /tmp /var /dev; its own /proc and
 # cgroup2 tree. The only writable host folder is $SDBOX/share (same path inside and out), and
@@ -70,7 +71,7 @@ box_is_running() {
 stage_namespaces() {
   echo $$ > "$CGROUP/cgroup.procs"   # the new cgroup namespace is rooted at the box cgroup
   exec unshare --pid --fork --kill-child --mount --propagation private --uts --ipc --cgroup \
-    "$SELF" __stage_root
+    bash "$SELF" __stage_root
 }
 
 # ---- stage 2 (PID 1 of the new pid namespace): build the root file system, exec systemd --------
@@ -153,8 +154,10 @@ cmd_up() {
   [ -s "$BOX/machine-id" ] || tr -d - < /proc/sys/kernel/random/uuid > "$BOX/machine-id"
   write_boot_units
 
+  # Interrupted while booting: leave nothing behind.
+  trap 'cmd_down >/dev/null; exit 130' INT TERM
   # script(1) gives the box a pty as /dev/console and copies everything written to it to the log.
-  setsid script -qfec "$SELF __stage_namespaces" "$CONSOLE_LOG" </dev/null >/dev/null 2>&1 &
+  setsid script -qfec "bash $(printf %q "$SELF") __stage_namespaces" "$CONSOLE_LOG" </dev/null >/dev/null 2>&1 &
   local spid=$!
   echo "$spid" > "$SCRIPT_PID_FILE"
 
@@ -172,6 +175,7 @@ cmd_up() {
     degraded) echo "systemd-box: warning: box $BOX booted degraded" >&2 ;;
     *) cat "$CONSOLE_LOG" >&2; cmd_down >/dev/null; die "box $BOX did not boot (state '${state:-none}')" ;;
   esac
+  trap - INT TERM
   echo "up in $(( $(now_ms) - start )) ms, init host pid $(init_pid)"
 }
 
@@ -192,7 +196,7 @@ cmd_down() {
     done
     # systemd made sub-cgroups below ours; remove them bottom-up.
     find "$CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    [ -d "$CGROUP" ] && echo "systemd-box: warning: could not remove $CGROUP" >&2
+    if [ -d "$CGROUP" ]; then echo "systemd-box: warning: could not remove $CGROUP" >&2; fi
   fi
   # script(1) is outside the cgroup; without this it lingers ~1.5 s draining the pty.
   local spid; spid=$(cat "$SCRIPT_PID_FILE" 2>/dev/null || true)
@@ -203,11 +207,27 @@ cmd_down() {
   echo "down in $(( $(now_ms) - start )) ms"
 }
 
+# selftest: boot, read an EnvironmentFile through a oneshot unit, check the result, take it down.
+cmd_selftest() {
+  cmd_up
+  trap 'cmd_down >/dev/null' EXIT
+  printf 'PLAIN=bar\nQUOTED="a b \\" c"\n' > "$SHARE/selftest.env"
+  printf '%s\n' '[Service]' Type=oneshot "EnvironmentFile=$SHARE/selftest.env" \
+    'ExecStart=/usr/bin/env -0' "StandardOutput=truncate:$SHARE/selftest.out" > "$UNITS/selftest.service"
+  local start; start=$(now_ms)
+  in_box systemctl start selftest.service
+  echo "oneshot unit ran in $(( $(now_ms) - start )) ms"
+  local got; got=$(tr '\0' '\n' < "$SHARE/selftest.out" | grep -E '^(PLAIN|QUOTED)=')
+  [ "$got" = $'PLAIN=bar\nQUOTED=a b " c' ] || die "unexpected environment: $got"
+  echo "selftest ok"
+}
+
 case ${1:-} in
+  selftest)           CGROUP=$(box_cgroup); cmd_selftest ;;
   up)                 CGROUP=$(box_cgroup); cmd_up ;;
   down)               CGROUP=$(box_cgroup); cmd_down ;;
   x)                  shift; [ $# -gt 0 ] || die "usage: $0 x CMD..."; in_box "$@" ;;
   __stage_namespaces) CGROUP=$(box_cgroup); stage_namespaces ;;
   __stage_root)       stage_root ;;
-  *)                  echo "usage: SDBOX=DIR $0 up | x CMD... | down" >&2; exit 2 ;;
+  *)                  echo "usage: SDBOX=DIR $0 up | x CMD... | down | selftest" >&2; exit 2 ;;
 esac

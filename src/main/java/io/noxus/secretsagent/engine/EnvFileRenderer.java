@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  */
 final class EnvFileRenderer {
     static final String HEADER = "# Managed by noxus-secrets-agent. Do not edit: changes are overwritten.\n";
+    /** MAX_ARG_STRLEN (32 pages of 4 KiB) less the terminating NUL. */
+    static final int MAX_ENV_STRING_BYTES = 131071;
     private final Fingerprinter fingerprinter;
 
     EnvFileRenderer(Fingerprinter fingerprinter) {
@@ -57,7 +59,7 @@ final class EnvFileRenderer {
             }
             SecretValue value = winner.value().orElseThrow();
             try {
-                text.append(format.entry(name, text(value)));
+                text.append(format.entry(name, text(name, value)));
                 variables.put(name, fingerprinter.ofVariable(name, value));
             } catch (UnrepresentableValueException e) {
                 errors.add("variable " + name + " (" + winner.mapping().ref() + ") cannot be written to "
@@ -71,13 +73,20 @@ final class EnvFileRenderer {
         return new Rendered(Optional.of(text.toString().getBytes(StandardCharsets.UTF_8)), variables, List.of());
     }
 
-    /** The value as text an env file can hold: valid UTF-8 without NUL (no environment variable can carry NUL). */
-    private static String text(SecretValue value) {
+    /**
+     * The value as text any environment can hold: valid UTF-8, no NUL, and {@code KEY=value} within the kernel's
+     * limit for one environment string (execve refuses longer ones, so the service would not start).
+     */
+    private static String text(String name, SecretValue value) {
         String text = value.text().orElseThrow(() -> new UnrepresentableValueException(
                 "the value is not valid UTF-8 text"));
         if (text.indexOf('\0') >= 0) {
             throw new UnrepresentableValueException("the value contains a NUL byte, which no environment variable "
                     + "can hold");
+        }
+        if (name.length() + 1 + value.length() > MAX_ENV_STRING_BYTES) {
+            throw new UnrepresentableValueException("KEY=value is longer than " + MAX_ENV_STRING_BYTES
+                    + " bytes, the most the kernel passes to a process for one variable");
         }
         return text;
     }

@@ -182,8 +182,8 @@ class RenderEngineTest {
         OutputResult beat = install.result(install.render(), "beat");
         assertThat(beat.status()).isEqualTo(Status.FAILED);
         assertThat(beat.errors()).containsExactly("variable REDIS_URL (file:platform#redis_url) cannot be written to "
-                + install.out("beat.env") + " (format docker): it contains a line break, which docker --env-file "
-                + "cannot carry (no quoting in that format); use the systemd, compose or shell format for this output");
+                + install.out("beat.env") + " (format docker): it contains a line feed, which docker --env-file "
+                + "cannot carry (the format has no quoting); use the systemd, compose or shell format for this output");
         assertThat(install.read("beat.env")).isEqualTo(before);
     }
 }

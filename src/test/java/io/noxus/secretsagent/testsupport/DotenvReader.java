@@ -29,7 +29,7 @@ final class DotenvReader implements RealReader {
             except Exception as e:
                 sys.exit("python-dotenv: %s: %s" % (type(e).__name__, e))
             if warnings:
-                sys.exit("python-dotenv: " + "; ".join(warnings))
+                sys.exit("; ".join(warnings))
             json.dump({k: v for k, v in values.items() if v is not None}, sys.stdout)
             """;
     private static final ObjectMapper JSON = new ObjectMapper();

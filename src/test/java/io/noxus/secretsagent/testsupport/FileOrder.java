@@ -27,7 +27,8 @@ final class FileOrder {
 
     /** Offset of the first line assigning {@code key} ({@code [export ]KEY=} or {@code KEY:}); else MAX. */
     private static int firstAssignment(String text, String key) {
-        Matcher m = Pattern.compile("(?m)^[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key) + "[ \\t]*[=:]").matcher(text);
+        String assignment = "(?m)^[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key) + "[ \\t]*[=:]";
+        Matcher m = Pattern.compile(assignment).matcher(text);
         return m.find() ? m.start() : Integer.MAX_VALUE;
     }
 }

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
 final class SystemdReader implements RealReader {
 
     /** Manager environment while reading: odd values, so a file setting LANG or PATH is visible. */
-    private static final String[] MANAGER_ENV = {"LANG=nsa-sdbox-baseline", "PATH=/usr/bin:/bin:/nsa-sdbox-baseline"};
+    private static final String[] MANAGER_ENV = {
+        "LANG=nsa-sdbox-baseline", "PATH=/usr/bin:/bin:/nsa-sdbox-baseline"
+    };
 
     /** start, report, then unload: one round trip into the box per read. */
     private static final String RUN_UNIT = "systemctl start \"$1\" 2>&1;"
@@ -58,16 +60,18 @@ final class SystemdReader implements RealReader {
 
     private void boot() throws IOException {
         box = SystemdBox.boot(boxScript);
-        String[] setEnv = new String[MANAGER_ENV.length + 2];
-        setEnv[0] = "systemctl";
-        setEnv[1] = "set-environment";
-        System.arraycopy(MANAGER_ENV, 0, setEnv, 2, MANAGER_ENV.length);
-        check(box.exec(setEnv), "systemctl set-environment");
-        Path empty = Files.createTempFile("nsa-empty", ".env");
         try {
-            baseline = runUnit(empty);
-        } finally {
-            Files.delete(empty);
+            check(box.exec("systemctl", "set-environment", MANAGER_ENV[0], MANAGER_ENV[1]),
+                    "systemctl set-environment");
+            Path empty = Files.createTempFile("nsa-empty", ".env");
+            try {
+                baseline = runUnit(empty);
+            } finally {
+                Files.delete(empty);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
