@@ -8,25 +8,34 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies run one way: cli → engine → (format, output, backend) → config → secret/time. */
+/**
+ * Dependencies run one way: cli → daemon → (engine, action) ; engine → (format, output, backend) → config →
+ * secret/time. The daemon wraps backends (to poll each on its own schedule) and reads the state folder.
+ */
 @AnalyzeClasses(packages = "io.noxus.secretsagent", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
     static final ArchRule layersAreOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("cli").definedBy("..secretsagent.cli..")
+            .layer("daemon").definedBy("..secretsagent.daemon..")
             .layer("engine").definedBy("..secretsagent.engine..")
+            .layer("action").definedBy("..secretsagent.action..")
             .layer("format").definedBy("..secretsagent.format..")
             .layer("output").definedBy("..secretsagent.output..")
             .layer("backend").definedBy("..secretsagent.backend..")
             .layer("config").definedBy("..secretsagent.config..")
             .layer("base").definedBy("..secretsagent.secret..", "..secretsagent.time..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("daemon").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("engine").mayOnlyBeAccessedByLayers("cli", "daemon")
+            .whereLayer("action").mayOnlyBeAccessedByLayers("cli", "daemon")
             .whereLayer("format").mayOnlyBeAccessedByLayers("engine")
-            .whereLayer("output").mayOnlyBeAccessedByLayers("engine")
-            .whereLayer("backend").mayOnlyBeAccessedByLayers("engine")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine", "format", "output", "backend")
-            .whereLayer("base").mayOnlyBeAccessedByLayers("cli", "engine", "format", "output", "backend", "config");
+            .whereLayer("output").mayOnlyBeAccessedByLayers("engine", "daemon")
+            .whereLayer("backend").mayOnlyBeAccessedByLayers("engine", "daemon")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "daemon", "engine", "action", "format", "output",
+                    "backend")
+            .whereLayer("base").mayOnlyBeAccessedByLayers("cli", "daemon", "engine", "action", "format", "output",
+                    "backend", "config");
 
     @ArchTest
     static final ArchRule noCycles = slices().matching("io.noxus.secretsagent.(*)..").should().beFreeOfCycles();

@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.noxus.secretsagent.action.ActionResult;
+import io.noxus.secretsagent.action.ActionRunner;
+import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.engine.PlannedAction;
+import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.RenderReport;
 import io.noxus.secretsagent.time.Sleeper;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +41,7 @@ final class RenderCommand implements Callable<Integer> {
     boolean dryRun;
     @Option(names = "--diff", description = "Name the variables added, removed and changed, and the due actions.")
     boolean diff;
-    @Option(names = "--no-act", description = "Do not act on units (render never acts yet: actions arrive with the daemon).")
+    @Option(names = "--no-act", description = "Write the files but do not restart, reload or signal any unit.")
     boolean noAct;
     @Option(names = "--output", paramLabel = "text|json", description = "Report format (default: ${DEFAULT-VALUE}).",
             defaultValue = "text")
@@ -50,29 +56,47 @@ final class RenderCommand implements Callable<Integer> {
 
     /** The report as JSON with snake_case keys and top-level {@code changed} / {@code failed}, as Ansible expects. */
     static String json(RenderReport report) throws JsonProcessingException {
+        return json(report, List.of());
+    }
+
+    static String json(RenderReport report, List<ActionResult> acted) throws JsonProcessingException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         ObjectNode tree = mapper.createObjectNode();
         tree.put("changed", report.changed());
         tree.put("failed", report.failed());
         tree.setAll((ObjectNode) mapper.valueToTree(report));
+        tree.set("acted", mapper.valueToTree(acted));
         return mapper.writeValueAsString(tree);
     }
 
     @Override
     public Integer call() throws Exception {
         RenderReport report;
+        List<ActionResult> acted = new ArrayList<>();
         try (AgentContext context = AgentContext.open(config.file)) {
-            report = context.renderEngine().render(new RenderOptions(new HashSet<>(services), dryRun,
-                    Duration.ofSeconds(lockTimeoutSeconds), Clock.systemUTC(), Sleeper.SYSTEM));
+            RenderEngine.Rendering rendering = context.renderEngine().run(new RenderOptions(new HashSet<>(services),
+                    dryRun, Duration.ofSeconds(lockTimeoutSeconds), Clock.systemUTC(), Sleeper.SYSTEM));
+            report = rendering.report();
+            if (!dryRun && !noAct) {
+                ActionRunner runner = ActionRunner.forHost(context.config().daemon().healthTimeout(),
+                        Clock.systemUTC(), Sleeper.SYSTEM);
+                for (PlannedAction planned : report.actions()) {
+                    ServiceSpec service = context.config().service(planned.service()).orElseThrow();
+                    acted.add(runner.run(service, () -> rendering.rollback().restore(service.name())));
+                }
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputMode.json) {
-            out.println(json(report));
+            out.println(json(report, acted));
         } else {
             ReportPrinter.render(report, diff, out);
+            acted.forEach(a -> out.println("acted: " + a.action() + " " + String.join(" ", a.units()) + " (service "
+                    + a.service() + "): " + a.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (a.outcome().failed() ? " - " + a.detail() : "")));
         }
-        if (report.failed()) {
+        if (report.failed() || acted.stream().anyMatch(a -> a.outcome().failed())) {
             return 1;
         }
         return detailedExitCode && report.changed() ? EXIT_CHANGED : 0;

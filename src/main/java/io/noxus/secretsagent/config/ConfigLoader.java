@@ -30,7 +30,7 @@ public final class ConfigLoader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final String[] MAIN_KEYS = {"roots", "state_dir", "backends", "services", "main_env", "mappings",
-        "files"};
+        "files", "daemon"};
     private static final String[] FRAGMENT_KEYS = {"backends", "services", "mappings", "files"};
 
     private ConfigLoader() {
@@ -69,7 +69,9 @@ public final class ConfigLoader {
             part.optional("files").ifPresent(n -> n.list().forEach(f -> files.add(mappings.secretFile(f))));
         }
         List<Path> sources = parts.stream().map(ConfigNode::file).toList();
-        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files);
+        DaemonSettings daemon = root.optional("daemon").map(n -> DaemonReader.read(n, backends.keySet()))
+                .orElse(DaemonSettings.DEFAULTS);
+        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon);
         ConfigChecks.validate(config);
         return config;
     }

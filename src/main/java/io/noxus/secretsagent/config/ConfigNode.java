@@ -96,6 +96,28 @@ final class ConfigNode {
         return node.asInt();
     }
 
+    int nonNegativeInt() {
+        if (node == null || !node.canConvertToExactIntegral() || node.asInt() < 0) {
+            throw error("expected a whole number, zero or more" + actual());
+        }
+        return node.asInt();
+    }
+
+    /** A number from 0 to 1 (e.g. a jitter fraction). */
+    double fraction() {
+        if (node == null || !node.isNumber() || node.asDouble() < 0 || node.asDouble() > 1) {
+            throw error("expected a number from 0 to 1" + actual());
+        }
+        return node.asDouble();
+    }
+
+    boolean bool() {
+        if (node == null || !node.isBoolean()) {
+            throw error("expected true or false" + actual());
+        }
+        return node.asBoolean();
+    }
+
     String requiredText(String key) {
         return required(key).text();
     }

@@ -15,7 +15,7 @@ final class ServiceReader {
             throw node.error("service names are lower-case letters, digits, '-', '_' and '.' ('"
                     + ServiceSpec.MAIN_ENV + "' is reserved for main_env)");
         }
-        node.onlyKeys("role", "pool", "output", "action", "units");
+        node.onlyKeys("role", "pool", "output", "action", "units", "rollback");
         ConfigNode roleNode = node.required("role");
         Role role = switch (roleNode.text()) {
             case "frontend" -> Role.FRONTEND;
@@ -35,7 +35,7 @@ final class ServiceReader {
     }
 
     static ServiceSpec mainEnv(ConfigNode node) {
-        node.onlyKeys("output", "action", "units");
+        node.onlyKeys("output", "action", "units", "rollback");
         return withAction(ServiceSpec.MAIN_ENV, Role.MAIN, Optional.empty(),
                 OutputReader.envFile(node.required("output")), node);
     }
@@ -50,7 +50,13 @@ final class ServiceReader {
         }
         ActionSpec action = node.optional("action").map(ServiceReader::action)
                 .orElse(units.isEmpty() ? ActionSpec.NONE
-                        : new ActionSpec(ActionSpec.Kind.RESTART, Optional.empty(), List.of(), Duration.ZERO));
+                        : new ActionSpec(ActionSpec.Kind.RESTART, Optional.empty(), List.of(), Duration.ZERO, false));
+        boolean rollback = node.optional("rollback").map(ConfigNode::bool).orElse(false);
+        if (rollback && !action.restarts()) {
+            throw node.child("rollback").error("rollback needs a restart or try-restart action (it restores the "
+                    + "previous file when a restarted unit does not come up)");
+        }
+        action = action.withRollback(rollback);
         boolean needsUnits = action.kind() != ActionSpec.Kind.NONE && action.kind() != ActionSpec.Kind.COMMAND;
         if (needsUnits && units.isEmpty()) {
             throw node.child("action").error("action " + action + " needs the systemd units to act on; add units: [...]");
@@ -66,7 +72,7 @@ final class ServiceReader {
                 throw node.child("command").error("give the command as a list whose first item is an absolute path");
             }
             int timeout = node.optional("timeout_seconds").map(ConfigNode::positiveInt).orElse(60);
-            return new ActionSpec(ActionSpec.Kind.COMMAND, Optional.empty(), argv, Duration.ofSeconds(timeout));
+            return new ActionSpec(ActionSpec.Kind.COMMAND, Optional.empty(), argv, Duration.ofSeconds(timeout), false);
         }
         String text = node.text().toLowerCase(Locale.ROOT);
         if (text.startsWith("signal:")) {
@@ -74,7 +80,7 @@ final class ServiceReader {
             if (!signal.matches("SIG[A-Z0-9]+([+-][0-9]+)?")) {
                 throw node.error("signal names look like SIGHUP or SIGUSR1");
             }
-            return new ActionSpec(ActionSpec.Kind.SIGNAL, Optional.of(signal), List.of(), Duration.ZERO);
+            return new ActionSpec(ActionSpec.Kind.SIGNAL, Optional.of(signal), List.of(), Duration.ZERO, false);
         }
         ActionSpec.Kind kind = switch (text) {
             case "none" -> ActionSpec.Kind.NONE;
@@ -84,6 +90,6 @@ final class ServiceReader {
             default -> throw node.error("unknown action; expected none, restart, try-restart, reload, "
                     + "signal:SIGNAME or {command: [/path, args...]}");
         };
-        return new ActionSpec(kind, Optional.empty(), List.of(), Duration.ZERO);
+        return new ActionSpec(kind, Optional.empty(), List.of(), Duration.ZERO, false);
     }
 }

@@ -34,7 +34,16 @@ public final class RenderEngine {
         this.backends = Map.copyOf(backends);
     }
 
+    /** What one render did, and how to undo its writes service by service. */
+    public record Rendering(RenderReport report, Rollback rollback) {
+    }
+
     public RenderReport render(RenderOptions options) {
+        return run(options).report();
+    }
+
+    /** Renders like {@link #render} and keeps the replaced bytes in memory for a rollback. */
+    public Rendering run(RenderOptions options) {
         List<ServiceSpec> services = selectedServices(options);
         List<SecretFileSpec> files = config.files().stream()
                 .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
@@ -61,10 +70,28 @@ public final class RenderEngine {
                 outcomes.add(comparer.compare(file.name(), file.file(), concerned,
                         secretFile(file, resolver, fingerprinter)));
             }
-            List<OutputResult> results = options.dryRun() ? outcomes.stream().map(OutputComparer.Outcome::result)
-                    .toList() : new Applier(new AtomicWriter(config.roots()), state).apply(outcomes);
-            return new RenderReport(options.dryRun(), results, actions(services, results));
+            outcomes = outcomes.stream().map(o -> held(o, options)).toList();
+            if (options.dryRun()) {
+                List<OutputResult> results = outcomes.stream().map(OutputComparer.Outcome::result).toList();
+                return new Rendering(new RenderReport(true, results, actions(services, results)), Rollback.NONE);
+            }
+            AtomicWriter writer = new AtomicWriter(config.roots());
+            List<Rollback.Saved> saved = new ArrayList<>();
+            List<OutputResult> results = new Applier(writer, state, saved).apply(outcomes);
+            return new Rendering(new RenderReport(false, results, actions(services, results)),
+                    new Rollback(writer, state, config.lockFile(), saved));
         }
+    }
+
+    /** Bytes a rollback rejected are not written again: the output keeps its restored content until they change. */
+    private static OutputComparer.Outcome held(OutputComparer.Outcome outcome, RenderOptions options) {
+        if (outcome.record() == null || !outcome.result().status().contentChanged()
+                || !options.held().contains(outcome.record().file())) {
+            return outcome;
+        }
+        return new OutputComparer.Outcome(outcome.spec(), null, null, OutputComparer.failed(outcome.result(),
+                outcome.spec().path() + ": held back: this content made a unit fail after a restart and was rolled "
+                        + "back; it is written again when its secrets change"));
     }
 
     private List<ServiceSpec> selectedServices(RenderOptions options) {
@@ -106,7 +133,7 @@ public final class RenderEngine {
     }
 
     /** Writes the changed outputs and records their fingerprints; a failed write fails only that output. */
-    private record Applier(AtomicWriter writer, StateStore state) {
+    private record Applier(AtomicWriter writer, StateStore state, List<Rollback.Saved> saved) {
         List<OutputResult> apply(List<OutputComparer.Outcome> outcomes) {
             Map<String, StateStore.OutputRecord> records = new java.util.TreeMap<>(state.load());
             List<OutputResult> results = new ArrayList<>();
@@ -114,6 +141,9 @@ public final class RenderEngine {
                 OutputResult result = outcome.result();
                 if (result.status() != OutputResult.Status.UNCHANGED && result.status() != OutputResult.Status.FAILED) {
                     try {
+                        if (result.status() == OutputResult.Status.CHANGED) {
+                            save(outcome, records.get(result.path()));
+                        }
                         writer.write(outcome.spec(), outcome.bytes());
                     } catch (OutputException e) {
                         result = OutputComparer.failed(result, e.getMessage());
@@ -126,6 +156,11 @@ public final class RenderEngine {
             }
             state.save(records);
             return results;
+        }
+
+        private void save(OutputComparer.Outcome outcome, StateStore.OutputRecord previousRecord) {
+            AtomicWriter.current(outcome.spec().path()).ifPresent(previous -> saved.add(new Rollback.Saved(
+                    outcome.spec(), previous, previousRecord, outcome.record().file(), outcome.result().services())));
         }
     }
 }

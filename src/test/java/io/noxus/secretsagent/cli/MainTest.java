@@ -62,16 +62,16 @@ class MainTest {
 
     @Test
     void detailedExitCodeSaysChangedThenUnchanged() {
-        assertThat(run("render", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(2);
-        assertThat(run("render", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(0);
-        assertThat(run("render", "-c", config.toString()).exit()).isEqualTo(0);
+        assertThat(run("render", "--no-act", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(2);
+        assertThat(run("render", "--no-act", "-c", config.toString(), "--detailed-exitcode").exit()).isEqualTo(0);
+        assertThat(run("render", "--no-act", "-c", config.toString()).exit()).isEqualTo(0);
     }
 
     @Test
     void aDryRunDiffNamesVariablesAndDueUnitsAndWritesNothing() throws IOException {
-        run("render", "-c", config.toString());
+        run("render", "--no-act", "-c", config.toString());
         write("secrets.yaml", "db: \"pg://two\"\netl: \"pg://etl\"\n");
-        Run run = run("render", "-c", config.toString(), "--dry-run", "--diff", "--detailed-exitcode");
+        Run run = run("render", "--no-act", "-c", config.toString(), "--dry-run", "--diff", "--detailed-exitcode");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.out()).contains("api", "would be changed", "~DB", "due: restart noxus-backend.service "
                 + "(service api)", "2 outputs: 2 would change, 0 failed (dry run)");
@@ -80,7 +80,7 @@ class MainTest {
 
     @Test
     void jsonOutputCarriesStatusDiffAndActionsForAnsible() throws IOException {
-        Run run = run("render", "-c", config.toString(), "--output", "json", "--dry-run");
+        Run run = run("render", "--no-act", "-c", config.toString(), "--output", "json", "--dry-run");
         assertThat(run.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("dry_run").asBoolean()).isTrue();
@@ -96,7 +96,7 @@ class MainTest {
     @Test
     void aBadConfigExitsOneWithOneLocatedLine() throws IOException {
         write("config.yaml", CONFIG.replace("scope: workers", "scope: pool:x"));
-        Run run = run("render", "-c", config.toString());
+        Run run = run("render", "--no-act", "-c", config.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("error: " + config + ": mappings[1].scope: unknown scope 'pool:x': no "
                 + "configured worker has pool x" + System.lineSeparator());
@@ -105,7 +105,7 @@ class MainTest {
     @Test
     void aMissingSecretExitsOneAndStillWritesTheOutputsThatDoNotNeedIt() throws IOException {
         write("secrets.yaml", "db: \"pg://one\"\n");
-        Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
+        Run run = run("render", "--no-act", "-c", config.toString(), "--detailed-exitcode");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("error: file:etl: no key 'etl' in the secrets file " + dir.resolve("secrets.yaml")
                 + "; add it or fix the reference");

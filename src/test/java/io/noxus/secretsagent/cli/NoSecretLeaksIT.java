@@ -45,23 +45,23 @@ class NoSecretLeaksIT {
                 """);
         List<AgentProcess.Result> runs = new ArrayList<>();
         write("secrets.yaml", secrets("one", "single line"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--service", "api", "--service", "beat",
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--service", "api", "--service", "beat",
                 "--service", "main-env"));
         assertThat(runs.get(0).exit()).as(runs.get(0).all()).isZero();
         write("secrets.yaml", secrets("two", "line one\nline two"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--dry-run", "--diff"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--dry-run", "--diff", "--output", "json"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--diff"));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--dry-run", "--diff"));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--dry-run", "--diff", "--output", "json"));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--diff"));
         runs.add(AgentProcess.run(dir, "check", "-c", config.toString(), "--backends"));
         write("secrets.yaml", secrets("three", "x").replace("pem:", "pem_gone:"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--diff", "--output", "json"));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--diff", "--output", "json"));
         write("secrets.yaml", "db: \"" + CANARY + "-broken\n  : [" + CANARY + "\n");
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString()));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString()));
         runs.add(AgentProcess.run(dir, "check", "-c", config.toString(), "--backends"));
         write("secrets.yaml", secrets("four", "x").replace("group: {", "group: {db: \"" + CANARY + "-dup\", "));
         write("config.yaml", Files.readString(config).replace("scope: workers}", "scope: workers}\n  - {env: G_DB, "
                 + "ref: \"file:db\", scope: workers}"));
-        runs.add(AgentProcess.run(dir, "render", "-c", config.toString(), "--diff"));
+        runs.add(AgentProcess.run(dir, "render", "--no-act", "-c", config.toString(), "--diff"));
 
         assertThat(runs.get(3).exit()).as("the docker output refuses the multi-line value").isEqualTo(1);
         assertThat(runs.get(3).out()).contains("variable ML (file:multiline) cannot be written to");

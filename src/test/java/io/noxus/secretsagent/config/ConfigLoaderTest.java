@@ -42,6 +42,9 @@ class ConfigLoaderTest {
         bad-action-without-units.yaml   | {file}: services.worker-a.action: action reload needs the systemd units to act on; add units: [...]
         bad-mode-for-others.yaml        | {file}: services.backend.output.mode: mode 0644 gives access to others; secrets may be readable by owner and group only (e.g. "0600" or "0640")
         bad-pool-on-non-worker.yaml     | {file}: services.backend.pool: only services with role worker belong to a pool
+        bad-rollback-without-restart.yaml | {file}: services.worker-a.rollback: rollback needs a restart or try-restart action (it restores the previous file when a restarted unit does not come up)
+        bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
+        bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
         bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 39 (syntax error)
         """)
     void rejectsEachBadConfigWithOneLocatedMessage(String name, String expected) {

@@ -1,0 +1,20 @@
+package io.noxus.secretsagent.action;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Runs a program to its end or its timeout; injected so tests (and the systemd box) can stand in for systemctl. */
+@FunctionalInterface
+public interface CommandRunner {
+    /**
+     * The exit code and the first lines of stdout+stderr (systemctl's own words; a service command's output is not
+     * kept by callers, as it could quote anything).
+     */
+    record Result(int exitCode, String output, boolean timedOut) {
+        public boolean ok() {
+            return exitCode == 0 && !timedOut;
+        }
+    }
+
+    Result run(List<String> argv, Duration timeout);
+}
