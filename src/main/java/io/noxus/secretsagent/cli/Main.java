@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point: wires the commands and maps every error to its exit code, in one place. */
 @Command(name = "noxus-secrets-agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Renders scoped env files for Noxus services from secret backends.",
-        subcommands = {RenderCommand.class, CheckCommand.class, VersionCommand.class})
+        subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
+            VersionCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -25,8 +25,18 @@ public final class AgentContext implements AutoCloseable {
         return new AgentContext(config, backends);
     }
 
+    /** A context over backends made elsewhere (tests: a backend that fails on purpose). */
+    public static AgentContext of(AgentConfig config, Map<String, SecretBackend> backends) {
+        return new AgentContext(config, new LinkedHashMap<>(backends));
+    }
+
     public AgentConfig config() {
         return config;
+    }
+
+    /** The backends, for a caller that wraps them (the daemon polls each on its own schedule). */
+    public Map<String, SecretBackend> backends() {
+        return java.util.Collections.unmodifiableMap(backends);
     }
 
     public RenderEngine renderEngine() {

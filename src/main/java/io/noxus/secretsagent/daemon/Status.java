@@ -1,0 +1,135 @@
+package io.noxus.secretsagent.daemon;
+
+import io.noxus.secretsagent.action.ActionResult;
+import io.noxus.secretsagent.config.AgentConfig;
+import io.noxus.secretsagent.engine.OutputResult;
+import io.noxus.secretsagent.output.StateStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The daemon's view of itself: kept in memory, summarised for systemd's STATUS=, saved as {@link DaemonState}. */
+final class Status {
+    private static final Logger LOG = LoggerFactory.getLogger(Status.class);
+    private static final int KEEP_ACTIONS = 20;
+    private final Instant startedAt;
+    private final Map<String, DaemonState.Output> outputs = new TreeMap<>();
+    private final Map<String, DaemonState.Backend> backends = new TreeMap<>();
+    private final Deque<DaemonState.Acted> actions = new ArrayDeque<>();
+    private List<String> config = List.of();
+    private Instant lastCycle;
+    private boolean ready;
+    private String lastSent = "";
+    private String reloadRejected;
+
+    Status(Instant startedAt) {
+        this.startedAt = startedAt;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    boolean ready() {
+        return ready;
+    }
+
+    void markReady() {
+        ready = true;
+    }
+
+    String lastSent() {
+        return lastSent;
+    }
+
+    void sent(String line) {
+        lastSent = line;
+    }
+
+    void configured(AgentConfig agentConfig) {
+        config = agentConfig.sources().stream().map(Path::toString).toList();
+        outputs.keySet().removeIf(path -> agentConfig.services().stream().noneMatch(s -> s.output().path().toString()
+                .equals(path)) && agentConfig.files().stream().noneMatch(f -> f.file().path().toString().equals(path)));
+        reloadRejected = null;
+    }
+
+    void reloadRejected(String why) {
+        reloadRejected = why;
+    }
+
+    void output(OutputResult r, List<String> references, Instant now) {
+        lastCycle = now;
+        DaemonState.Output old = outputs.get(r.path());
+        boolean ok = r.status() != OutputResult.Status.FAILED;
+        String lastSuccess = ok ? now.toString() : old == null ? null : old.lastSuccessAt();
+        String lastChange = r.status().contentChanged() ? now.toString() : old == null ? null : old.lastChangeAt();
+        outputs.put(r.path(), new DaemonState.Output(r.name(), ok ? "ok" : "stale", lastSuccess, lastChange, null,
+                references, r.errors()));
+    }
+
+    void backends(Map<String, ScheduledBackend> scheduled) {
+        backends.clear();
+        scheduled.forEach((name, b) -> {
+            PollSchedule s = b.schedule();
+            backends.put(name, new DaemonState.Backend(s.lastSuccess().map(Instant::toString).orElse(null),
+                    s.failingSince().map(Instant::toString).orElse(null), s.lastError().orElse(null),
+                    s.transientFailures(), s.next().toString()));
+        });
+    }
+
+    void acted(ActionResult r, Instant at) {
+        actions.addLast(new DaemonState.Acted(at.toString(), r.service(), r.action(), r.units(),
+                r.outcome().name().toLowerCase(), r.detail()));
+        while (actions.size() > KEEP_ACTIONS) {
+            actions.removeFirst();
+        }
+    }
+
+    /** One line for systemd's STATUS= (and {@code systemctl status}). */
+    String summary() {
+        long stale = outputs.values().stream().filter(o -> !o.status().equals("ok")).count();
+        List<String> failing = backends.entrySet().stream().filter(e -> e.getValue().failingSince() != null)
+                .map(e -> e.getKey() + " failing since " + e.getValue().failingSince()).toList();
+        String line = outputs.size() + " outputs, " + (outputs.size() - stale) + " ok, " + stale + " stale"
+                + (failing.isEmpty() ? "" : "; " + String.join(", ", failing))
+                + (actions.isEmpty() ? "" : "; last action " + actions.getLast().service() + " "
+                + actions.getLast().outcome() + " at " + actions.getLast().at());
+        return reloadRejected == null ? line : line + "; config reload rejected (see the journal)";
+    }
+
+    void save(AgentConfig agentConfig, Settler settler) throws IOException {
+        Map<String, StateStore.OutputRecord> records = new StateStore(agentConfig.stateDir()).load();
+        Map<String, DaemonState.Output> withFingerprints = new TreeMap<>();
+        outputs.forEach((path, o) -> withFingerprints.put(path, new DaemonState.Output(o.name(), o.status(),
+                o.lastSuccessAt(), o.lastChangeAt(), Optional.ofNullable(records.get(path))
+                .map(StateStore.OutputRecord::file).orElse(null), o.references(), o.errors())));
+        Map<String, String> pending = new LinkedHashMap<>();
+        settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
+        new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
+                lastCycle == null ? null : lastCycle.toString(), ready, summary(), config, withFingerprints,
+                new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(agentConfig.daemon().stateFile());
+    }
+
+    /** Actions a previous run left waiting (it stopped inside a settle window) are due again now. */
+    void resume(Path stateFile, Settler settler, Instant now) {
+        try {
+            DaemonState.load(stateFile).ifPresent(old -> old.pendingActions().keySet().forEach(service -> {
+                LOG.info("service {}: resuming an action the previous run left waiting", service);
+                settler.resume(service, now);
+            }));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the previous state file {} ({}); starting fresh", stateFile,
+                    e.getClass().getSimpleName());
+        }
+    }
+}
