@@ -255,12 +255,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     private ActionResult await(Future<ActionResult> future, Settler.Pending p) throws InterruptedException {
-        Duration ping = w.notifier().watchdogInterval().orElse(Duration.ofSeconds(5));
         while (true) {
+            Instant now = w.clock().instant();
+            watchdog(now);
+            long wait = w.notifier().watchdogInterval().map(i -> Duration.between(now, lastPing.plus(i.dividedBy(2)))
+                    .toMillis()).orElse(5000L);
             try {
-                return future.get(ping.toMillis(), TimeUnit.MILLISECONDS);
+                return future.get(Math.max(10, wait), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                watchdog(w.clock().instant(), true);
+                // not done yet: feed the watchdog and wait on
             } catch (ExecutionException e) {
                 return new ActionResult(p.service(), "?", List.of(), ActionResult.Outcome.FAILED,
                         "the action failed unexpectedly (" + e.getCause().getClass().getName() + ")");
@@ -274,12 +277,13 @@ public final class Daemon implements AutoCloseable {
             status.sent(line);
             w.notifier().notify("STATUS=" + line);
         }
-        watchdog(now, false);
+        watchdog(now);
     }
 
-    private void watchdog(Instant now, boolean force) {
+    /** WATCHDOG=1 at least every WatchdogSec/2, so a slow systemd-notify or a busy host still keeps in time. */
+    private void watchdog(Instant now) {
         Optional<Duration> interval = w.notifier().watchdogInterval();
-        if (interval.isPresent() && (force || !now.isBefore(lastPing.plus(interval.get().dividedBy(2))))) {
+        if (interval.isPresent() && !now.isBefore(lastPing.plus(interval.get().dividedBy(2)))) {
             lastPing = now;
             w.notifier().notify("WATCHDOG=1");
         }

@@ -33,7 +33,7 @@ interface Notifier {
 
     void notify(String... assignments);
 
-    /** How often to send WATCHDOG=1 (half of WatchdogSec), when systemd asks for it. */
+    /** Half of WatchdogSec, when systemd asks for a watchdog; the daemon pings at least every half of this again. */
     Optional<Duration> watchdogInterval();
 
     /** From the environment systemd gives a Type=notify service; {@link #NONE} outside systemd. */

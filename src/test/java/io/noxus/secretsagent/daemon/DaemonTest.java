@@ -259,6 +259,39 @@ class DaemonTest {
     }
 
     @Test
+    void aSoakOfThousandsOfCyclesKeepsThreadsAndRetainedHeapFlat() throws Exception {
+        daemon();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        runFor(Duration.ofMinutes(10));
+        secrets("warm", "up", "k");
+        runFor(Duration.ofMinutes(10));
+        int threadsBefore = threads.getThreadCount();
+        long heapBefore = retainedHeap();
+        long cyclesBefore = daemon.cycles();
+        for (int i = 0; i < 40; i++) {
+            secrets("user" + i, "pw" + i, "k" + i);
+            runFor(Duration.ofMinutes(2));
+        }
+        long cycles = daemon.cycles() - cyclesBefore;
+        assertThat(cycles).isGreaterThan(2000);
+        assertThat(acted().stream().filter(c -> c.contains("restart api.service"))).hasSize(42);
+        assertThat(threads.getThreadCount()).as("threads after %d cycles", cycles).isLessThanOrEqualTo(threadsBefore);
+        assertThat(retainedHeap() - heapBefore).as("retained heap growth after %d cycles", cycles)
+                .isLessThan(2L * 1024 * 1024);
+    }
+
+    private static long retainedHeap() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            used = Math.min(used, heap.getUsed());
+        }
+        return used;
+    }
+
+    @Test
     void theSplayIsStablePerHostAndInsideTheWindow() {
         Duration a = Settler.splayOffset("0123456789abcdef", Duration.ofSeconds(60));
         assertThat(Settler.splayOffset("0123456789abcdef", Duration.ofSeconds(60))).isEqualTo(a);

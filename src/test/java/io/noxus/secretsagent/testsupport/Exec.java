@@ -11,20 +11,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a program to completion and captures its output. */
-final class Exec {
+public final class Exec {
 
     private static final long TIMEOUT_SECONDS = 60;
 
-    record Result(int exitCode, byte[] stdout, byte[] stderr) {
-        String stdoutText() {
+    public record Result(int exitCode, byte[] stdout, byte[] stderr) {
+        public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
-        String stderrText() {
+        public String stderrText() {
             return new String(stderr, StandardCharsets.UTF_8).strip();
         }
 
-        boolean ok() {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -35,7 +35,7 @@ final class Exec {
      * Runs {@code command} with no stdin. {@code env} replaces the whole environment when not null
      * (pass an empty map for a clean one); {@code workDir} may be null.
      */
-    static Result run(List<String> command, Map<String, String> env, Path workDir) throws IOException {
+    public static Result run(List<String> command, Map<String, String> env, Path workDir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(devNull()));
         if (env != null) {
             pb.environment().clear();

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * {@link #close()} takes it down and deletes the folder; a JVM shutdown hook does the same for
  * boxes nobody closed.
  */
-final class SystemdBox implements AutoCloseable {
+public final class SystemdBox implements AutoCloseable {
 
     private final Path script;
     private final Path dir;
@@ -27,7 +27,7 @@ final class SystemdBox implements AutoCloseable {
         this.dir = dir;
     }
 
-    static SystemdBox boot(Path script) throws IOException {
+    public static SystemdBox boot(Path script) throws IOException {
         SystemdBox box = new SystemdBox(script, Files.createTempDirectory(Path.of("/tmp"), "nsa-sdbox-"));
         Runtime.getRuntime().addShutdownHook(box.shutdownHook);
         Exec.Result r = box.script("up");
@@ -40,21 +40,21 @@ final class SystemdBox implements AutoCloseable {
     }
 
     /** The folder shared with the box (same path inside); units go to {@code share()/units}. */
-    Path share() {
+    public Path share() {
         return dir.resolve("share");
     }
 
-    Path units() {
+    public Path units() {
         return share().resolve("units");
     }
 
     /** systemd's console output (its own log messages, e.g. why a unit failed). */
-    Path consoleLog() {
+    public Path consoleLog() {
         return dir.resolve("console.log");
     }
 
     /** Runs {@code command} inside the box. */
-    Exec.Result exec(String... command) throws IOException {
+    public Exec.Result exec(String... command) throws IOException {
         List<String> args = new ArrayList<>(List.of("x"));
         args.addAll(List.of(command));
         return script(args.toArray(String[]::new));
