@@ -374,7 +374,7 @@ public final class Daemon implements AutoCloseable {
 
     private void saveState() {
         try {
-            status.save(context.config(), settler);
+            status.save(context.config(), settler, cycles);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("cannot write the state file {} ({})", context.config().daemon().stateFile(),
                     e.getClass().getSimpleName());

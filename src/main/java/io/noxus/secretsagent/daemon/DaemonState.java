@@ -18,7 +18,7 @@ import java.util.Optional;
  * Names, paths, references, times, keyed fingerprints (HMAC with the host key, from the state folder) and error
  * messages (which never carry values); nothing else.
  */
-public record DaemonState(long pid, String startedAt, String lastCycleAt, boolean ready, String status,
+public record DaemonState(long pid, String startedAt, String lastCycleAt, long cycles, boolean ready, String status,
                           List<String> config, Map<String, Output> outputs, Map<String, Backend> backends,
                           Map<String, String> pendingActions, List<Acted> lastActions) {
     /** One output: its last successful render, last change, the references it uses and its keyed fingerprint. */

@@ -107,7 +107,7 @@ final class Status {
         return reloadRejected == null ? line : line + "; config reload rejected (see the journal)";
     }
 
-    void save(AgentConfig agentConfig, Settler settler) throws IOException {
+    void save(AgentConfig agentConfig, Settler settler, long cycles) throws IOException {
         Map<String, StateStore.OutputRecord> records = new StateStore(agentConfig.stateDir()).load();
         Map<String, DaemonState.Output> withFingerprints = new TreeMap<>();
         outputs.forEach((path, o) -> withFingerprints.put(path, new DaemonState.Output(o.name(), o.status(),
@@ -116,7 +116,7 @@ final class Status {
         Map<String, String> pending = new LinkedHashMap<>();
         settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
         new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
-                lastCycle == null ? null : lastCycle.toString(), ready, summary(), config, withFingerprints,
+                lastCycle == null ? null : lastCycle.toString(), cycles, ready, summary(), config, withFingerprints,
                 new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(agentConfig.daemon().stateFile());
     }
 
