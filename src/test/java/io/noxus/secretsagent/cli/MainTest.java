@@ -113,6 +113,15 @@ class MainTest {
     }
 
     @Test
+    void aReferenceToAKeyMissingFromTheSecretsFileExitsOneNamingKeyAndFile() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/config/bad-missing-key-in-secrets-file.yaml").toURI());
+        Run run = run("render", "-c", fixture.toString(), "--dry-run");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("    error: file:NO_SUCH_KEY: no key 'NO_SUCH_KEY' in the secrets file "
+                + fixture.resolveSibling("secrets.yaml") + "; add it or fix the reference");
+    }
+
+    @Test
     void aWrongOptionExitsOneNotTheChangedCode() {
         Run run = run("render", "--no-such-option");
         assertThat(run.exit()).isEqualTo(1);
