@@ -10,7 +10,7 @@ times=""
 i=0
 while [ "$i" -lt "$n" ]; do
     start=$(date +%s%N)
-    agent/bin/noxus-secrets-agent render --config config/example.yaml >/dev/null
+    agent/bin/noxus-secrets-agent render --config config/example.yaml --no-act >/dev/null
     end=$(date +%s%N)
     ms=$(( (end - start) / 1000000 ))
     times="$times $ms"

@@ -28,7 +28,7 @@ class ArchitectureTest {
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("daemon").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("engine").mayOnlyBeAccessedByLayers("cli", "daemon")
-            .whereLayer("action").mayOnlyBeAccessedByLayers("cli", "daemon")
+            .whereLayer("action").mayOnlyBeAccessedByLayers("cli", "daemon", "engine")
             .whereLayer("format").mayOnlyBeAccessedByLayers("engine")
             .whereLayer("output").mayOnlyBeAccessedByLayers("engine", "daemon")
             .whereLayer("backend").mayOnlyBeAccessedByLayers("engine", "daemon")

@@ -1,12 +1,16 @@
 package io.noxus.secretsagent.action;
 
-import java.util.List;
+import io.noxus.secretsagent.config.ServiceSpec;
 
-/** One way of applying a change to a service's units (restart, reload, a signal, a command, nothing). */
+/**
+ * How a change of a service's secrets is applied to its units (restart, reload, a signal, a command). Made by
+ * {@link Actions#of}; {@link ActionRunner} adds the health check after a restart and the rollback.
+ */
 public interface Action {
-    /** Applies the change; {@code null} when it worked, else what went wrong (names and systemctl's words only). */
-    String apply(List<String> units);
+    /** Applies the service's declared action once; the result says what was done, never a secret value. */
+    Result apply(ServiceSpec service);
 
-    /** Whether the units restart, so their health must be checked afterwards. */
-    boolean restarts();
+    /** What happened: {@code ok} and a one-line description naming the units. */
+    record Result(boolean ok, String detail) {
+    }
 }

@@ -50,21 +50,21 @@ public final class ActionRunner {
         try {
             List<String> watched = spec.kind() == ActionSpec.Kind.TRY_RESTART ? running(service.units())
                     : service.units();
-            String failure = action.apply(service.units());
-            if (failure == null && action.restarts()) {
+            String failure = failureOf(action.apply(service));
+            if (failure == null && spec.restarts()) {
                 failure = unhealthy(watched);
             }
             if (failure == null) {
                 return new ActionResult(service.name(), label, service.units(), Outcome.OK, "done");
             }
-            if (!spec.rollback() || !action.restarts()) {
+            if (!spec.rollback() || !spec.restarts()) {
                 return new ActionResult(service.name(), label, service.units(), Outcome.FAILED, failure);
             }
             if (!restorer.restore()) {
                 return new ActionResult(service.name(), label, service.units(), Outcome.FAILED, failure
                         + "; no previous file to roll back to");
             }
-            String again = action.apply(service.units());
+            String again = failureOf(action.apply(service));
             if (again == null) {
                 again = unhealthy(watched);
             }
@@ -78,6 +78,10 @@ public final class ActionRunner {
             return new ActionResult(service.name(), label, service.units(), Outcome.FAILED,
                     "interrupted while checking the units");
         }
+    }
+
+    private static String failureOf(Action.Result result) {
+        return result.ok() ? null : result.detail();
     }
 
     private List<String> running(List<String> units) {
