@@ -3,7 +3,13 @@ package io.noxus.secretsagent.daemon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noxus.secretsagent.action.ActionResult;
+import io.noxus.secretsagent.engine.OutputResult;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +26,38 @@ final class Audit {
         this.sink = sink;
     }
 
-    ObjectNode event(String type, Instant at) {
+    void outputChanged(OutputResult r, List<String> references, List<String> actions, Instant at) {
+        ObjectNode event = event("output_changed", at);
+        event.put("output", r.name()).put("path", r.path()).put("status", r.status().name().toLowerCase(Locale.ROOT));
+        ObjectNode vars = event.putObject("variables");
+        vars.set("added", JSON.valueToTree(r.diff().added()));
+        vars.set("removed", JSON.valueToTree(r.diff().removed()));
+        vars.set("changed", JSON.valueToTree(r.diff().changed()));
+        vars.put("previous_unknown", r.diff().previousUnknown());
+        event.set("references", JSON.valueToTree(references));
+        event.set("services", JSON.valueToTree(r.services()));
+        event.set("actions", JSON.valueToTree(actions));
+        emit(event);
+    }
+
+    void action(ActionResult result, Collection<String> outputs, Instant at) {
+        ObjectNode event = event("action", at).put("service", result.service()).put("action", result.action());
+        event.set("units", JSON.valueToTree(result.units()));
+        event.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT)).put("detail", result.detail());
+        event.set("outputs", JSON.valueToTree(outputs));
+        emit(event);
+    }
+
+    /** {@code rejectedBecause} null: the new config was applied. */
+    void reload(Instant at, Path config, String rejectedBecause) {
+        ObjectNode event = event("config_reload", at).put("result", rejectedBecause == null ? "applied" : "rejected");
+        if (rejectedBecause != null) {
+            event.put("detail", rejectedBecause);
+        }
+        emit(event.put("config", config.toString()));
+    }
+
+    private ObjectNode event(String type, Instant at) {
         ObjectNode node = JSON.createObjectNode();
         node.put("audit", "noxus-secrets-agent");
         node.put("ts", at.toString());
@@ -28,15 +65,7 @@ final class Audit {
         return node;
     }
 
-    ObjectNode node() {
-        return JSON.createObjectNode();
-    }
-
-    <T> com.fasterxml.jackson.databind.JsonNode tree(T value) {
-        return JSON.valueToTree(value);
-    }
-
-    void emit(ObjectNode event) {
+    private void emit(ObjectNode event) {
         try {
             sink.accept(JSON.writeValueAsString(event));
         } catch (JsonProcessingException e) {

@@ -204,19 +204,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void auditChange(OutputResult r, Instant now) {
-        var event = audit.event("output_changed", now);
-        event.put("output", r.name()).put("path", r.path()).put("status", r.status().name().toLowerCase());
-        var vars = event.putObject("variables");
-        vars.set("added", audit.tree(r.diff().added()));
-        vars.set("removed", audit.tree(r.diff().removed()));
-        vars.set("changed", audit.tree(r.diff().changed()));
-        vars.put("previous_unknown", r.diff().previousUnknown());
-        event.set("references", audit.tree(References.of(context.config(), r)));
-        event.set("services", audit.tree(r.services()));
         List<String> actions = r.services().stream().map(s -> context.config().service(s))
                 .flatMap(Optional::stream).map(s -> s.name() + ": " + s.action()).toList();
-        event.set("actions", audit.tree(actions));
-        audit.emit(event);
+        audit.outputChanged(r, References.of(context.config(), r), actions, now);
     }
 
     /** Runs the settled actions in service order, {@code parallelism} at a time, pinging the watchdog meanwhile. */
@@ -240,11 +230,7 @@ public final class Daemon implements AutoCloseable {
             }
             Instant at = w.clock().instant();
             status.acted(result, at);
-            var event = audit.event("action", at).put("service", result.service()).put("action", result.action());
-            event.set("units", audit.tree(result.units()));
-            event.put("outcome", result.outcome().name().toLowerCase()).put("detail", result.detail());
-            event.set("outputs", audit.tree(p.outputs()));
-            audit.emit(event);
+            audit.action(result, p.outputs(), at);
             if (result.outcome().failed()) {
                 LOG.error("service {}: {} {}: {}", result.service(), result.action(), result.outcome(), result.detail());
             } else {
@@ -332,13 +318,12 @@ public final class Daemon implements AutoCloseable {
         held.clear();
         retryAt = now;
         LOG.info("config reloaded from {}", w.configFile());
-        audit.emit(audit.event("config_reload", now).put("result", "applied").put("config", w.configFile().toString()));
+        audit.reload(now, w.configFile(), null);
     }
 
     private void rejected(Instant now, String why) {
         LOG.error("config reload rejected, keeping the running config: {}", why);
-        audit.emit(audit.event("config_reload", now).put("result", "rejected").put("detail", why)
-                .put("config", w.configFile().toString()));
+        audit.reload(now, w.configFile(), why);
         status.reloadRejected(why);
     }
 
