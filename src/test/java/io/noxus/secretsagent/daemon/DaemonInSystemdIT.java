@@ -332,4 +332,23 @@ class DaemonInSystemdIT {
         assertThat(show(AGENT, "Result", "ExecMainStatus", "NRestarts")).containsEntry("Result", "success")
                 .containsEntry("ExecMainStatus", "0").containsEntry("NRestarts", "0");
     }
+
+    @Test
+    @Order(9)
+    void renderActsThroughTheSameCodeAndNoActOnlyWrites() throws IOException {
+        Map<String, String> before = identities();
+        secrets("carol", "pw2", "k4", "good-again");
+        String agent = share.resolve("opt/agent/bin/noxus-secrets-agent").toString();
+        String config = share.resolve("etc/config.yaml").toString();
+        Exec.Result noAct = ok(box.exec(agent, "render", "-c", config, "--no-act"));
+        assertThat(noAct.stdoutText()).doesNotContain("acted:");
+        assertThat(identities().get("app-b.service")).isEqualTo(before.get("app-b.service"));
+        secrets("carol", "pw2", "k5", "good-again");
+        Exec.Result render = ok(box.exec(agent, "render", "-c", config));
+        assertThat(render.stdoutText()).contains("acted: restart app-b.service (service b): ok");
+        Map<String, String> after = identities();
+        assertThat(after.get("app-b.service")).isNotEqualTo(before.get("app-b.service"));
+        assertThat(after).containsEntry("app-a.service", before.get("app-a.service"))
+                .containsEntry("app-c.service", before.get("app-c.service"));
+    }
 }
