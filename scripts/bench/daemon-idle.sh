@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cycles=${1:-1000}
 work=$(mktemp -d /tmp/nsa-bench-idle.XXXXXX)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap '[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$work"' EXIT
 mkdir -p "$work/agent/bin" "$work/target" "$work/cfg"
 cp agent/bin/noxus-secrets-agent "$work/agent/bin/"
 cp -r target/noxus-secrets-agent.jar target/lib "$work/target/"
@@ -24,10 +25,13 @@ count() { sed -n 's/^ *"cycles" : \([0-9]*\).*/\1/p' "$state" 2>/dev/null || ech
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 until [ "$(count)" -ge 100 ] 2>/dev/null; do kill -0 "$pid"; sleep 0.5; done
 cpu100=$(cpu_ticks); c100=$(count)
+echo "at cycle $c100: $(grep -E '^(VmRSS|Threads):' "/proc/$pid/status" | tr -s '\t\n' '  ')"
 until [ "$(count)" -ge "$cycles" ] 2>/dev/null; do kill -0 "$pid"; sleep 1; done
 cpuN=$(cpu_ticks); cN=$(count)
 hz=$(getconf CLK_TCK)
+echo "at cycle $cN: $(grep -E '^(VmRSS|Threads):' "/proc/$pid/status" | tr -s '\t\n' '  ')"
 echo "cycles: $cN  (JVM options: $(tr '\0' ' ' < "/proc/$pid/cmdline" | sed 's/ -jar.*//; s/^[^ ]* //'))"
 grep -E '^(VmRSS|VmHWM|Threads):' "/proc/$pid/status"
+echo "threads: $(ls "/proc/$pid/task" | while read -r t; do cat "/proc/$pid/task/$t/comm"; done | sort | uniq -c | awk '{printf "%s%s", sep, $2 ($1 > 1 ? "x" $1 : ""); sep=", "}')"
 awk -v a="$cpu100" -v b="$cpuN" -v n=$((cN - c100)) -v hz="$hz" \
     'BEGIN {printf "CPU per idle cycle: %.2f ms (%d ticks over %d cycles)\n", (b - a) * 1000 / hz / n, b - a, n}'
