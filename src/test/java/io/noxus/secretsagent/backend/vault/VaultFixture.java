@@ -41,8 +41,8 @@ final class VaultFixture {
         server.bao("policy", "write", "narrow", write(dir.resolve("narrow.hcl"), NARROW_POLICY).toString());
         server.bao("auth", "enable", "approle");
         server.bao("write", "auth/approle/role/agent", "token_policies=reader", "token_ttl=1h", "token_max_ttl=24h");
-        server.bao("write", "auth/approle/role/capped", "token_policies=reader", "token_ttl=60s",
-                "token_max_ttl=60s");
+        server.bao("write", "auth/approle/role/capped", "token_policies=reader", "token_ttl=3s",
+                "token_max_ttl=4s");
     }
 
     static VaultBackendSettings settings(OpenBaoServer server, Auth auth) {
