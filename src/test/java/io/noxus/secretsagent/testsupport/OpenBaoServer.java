@@ -25,6 +25,7 @@ public final class OpenBaoServer implements AutoCloseable {
     private final String rootToken = "root-" + UUID.randomUUID();
     private final List<String> extraArgs;
     private Process process;
+    private int tlsPort;
 
     private OpenBaoServer(Path dir, List<String> extraArgs) {
         this.dir = dir;
@@ -43,17 +44,38 @@ public final class OpenBaoServer implements AutoCloseable {
 
     /** A plain-HTTP dev server with a file audit device. */
     public static OpenBaoServer start(Path dir) {
-        OpenBaoServer server = new OpenBaoServer(dir, List.of("-config=" + dir.resolve("audit.hcl")));
+        return startWith(dir, "");
+    }
+
+    /**
+     * Also listens with TLS on {@link #tlsPort()}, with this server certificate and key, asking clients for a
+     * certificate (optional, so certificate login can be tested).
+     */
+    public static OpenBaoServer startWithTlsListener(Path dir, Path certFile, Path keyFile) {
+        int tlsPort = freePort();
+        OpenBaoServer server = startWith(dir, "listener \"tcp\" {\n  address = \"127.0.0.1:" + tlsPort + "\"\n"
+                + "  tls_cert_file = \"" + certFile + "\"\n  tls_key_file = \"" + keyFile + "\"\n}\n");
+        server.tlsPort = tlsPort;
+        return server;
+    }
+
+    private static OpenBaoServer startWith(Path dir, String extraConfig) {
+        OpenBaoServer server = new OpenBaoServer(dir, List.of("-config=" + dir.resolve("server.hcl")));
         try {
             Files.createDirectories(dir);
             // OpenBao 2.x enables audit devices from the config file only, not through the API.
-            Files.writeString(dir.resolve("audit.hcl"), "audit \"file\" \"requests\" {\n  options {\n"
-                    + "    file_path = \"" + server.auditLog() + "\"\n  }\n}\n");
+            Files.writeString(dir.resolve("server.hcl"), "audit \"file\" \"requests\" {\n  options {\n"
+                    + "    file_path = \"" + server.auditLog() + "\"\n  }\n}\n" + extraConfig);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.launch();
         return server;
+    }
+
+    /** The port of the extra TLS listener of {@link #startWithTlsListener}. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** A dev server speaking only TLS, with a generated CA written to {@code dir} (vault-ca.pem). */
