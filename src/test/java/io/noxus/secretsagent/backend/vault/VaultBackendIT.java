@@ -195,6 +195,23 @@ class VaultBackendIT {
     }
 
     @Test
+    void aNamespaceIsSentWithEveryRequest() {
+        server.bao("namespace", "create", "team");
+        server.bao("secrets", "enable", "-namespace=team", "-path=kv", "-version=2", "kv");
+        server.bao("kv", "put", "-namespace=team", "kv/app", "key=in-team");
+        VaultBackendSettings root = VaultFixture.settings(server, new TokenAuth(Optional.empty(),
+                Optional.of(VaultFixture.secretFile(dir.resolve("root.token"), server.rootToken()))));
+        VaultBackendSettings team = new VaultBackendSettings("vault", root.address(), Optional.of("team"),
+                Optional.empty(), Optional.empty(), Optional.empty(), root.requestTimeout(), Map.of(), root.auth());
+        try (VaultBackend vault = new VaultBackend(team, Clock.systemUTC(), name -> null)) {
+            assertThat(field(vault.fetch(refs("kv/app")), "kv/app", "key")).isEqualTo("in-team");
+        }
+        try (VaultBackend vault = new VaultBackend(root, Clock.systemUTC(), name -> null)) {
+            assertThat(failure(vault.fetch(refs("kv/app")), "kv/app")).contains("backend vault");
+        }
+    }
+
+    @Test
     void aReferenceThatIsNotAKvPathIsRefused() {
         try (VaultBackend vault = backend("reader")) {
             Map<Reference, Fetched> answers = vault.fetch(refs("secret/x?ver=2", "secret"));
