@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * Reads one KV v2 secret with a Vault client and prints, after each of N reads in this one JVM, the live thread
  * count and the open sockets of the process. Clients: bettercloud (com.bettercloud:vault-java-driver 5.1.0),
- * jopenlibs (io.github.jopenlibs:vault-java-driver 6.x), jdk (one shared java.net.http.HttpClient, as the agent does).
+ * jopenlibs (io.github.jopenlibs:vault-java-driver 6.x), jdk (one shared java.net.http.HttpClient), agent (this
+ * project's VaultBackend: a thin client on HttpURLConnection, token from BAO_TOKEN).
  * Usage: java DriverProbe CLIENT N   (env BAO_ADDR, BAO_TOKEN; reads secret/probe field "value").
  */
 public final class DriverProbe {
@@ -23,6 +24,7 @@ public final class DriverProbe {
             case "bettercloud" -> bettercloud(addr, token);
             case "jopenlibs" -> jopenlibs(addr, token);
             case "jdk" -> jdk(addr, token);
+            case "agent" -> agent(addr);
             default -> throw new IllegalArgumentException(client);
         };
         for (int i = 1; i <= polls; i++) {
@@ -64,6 +66,18 @@ public final class DriverProbe {
             int at = body.indexOf("\"value\":\"") + 9;
             return body.substring(at, body.indexOf('"', at));
         };
+    }
+
+    static Read agent(String addr) {
+        var settings = new io.noxus.secretsagent.config.VaultBackendSettings("vault", URI.create(addr),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), Duration.ofSeconds(5), java.util.Map.of("secret", 2),
+                new io.noxus.secretsagent.config.VaultBackendSettings.TokenAuth(java.util.Optional.of("BAO_TOKEN"),
+                        java.util.Optional.empty()));
+        var vault = new io.noxus.secretsagent.backend.vault.VaultBackend(settings);
+        var ref = io.noxus.secretsagent.secret.Reference.parse("vault:secret/probe");
+        return () -> vault.fetch(java.util.Set.of(ref)).get(ref).document().orElseThrow().fields().get("value")
+                .text().orElseThrow();
     }
 
     static long sockets() throws Exception {
