@@ -12,8 +12,8 @@ JOPENLIBS_VERSION=${JOPENLIBS_VERSION:-6.2.0}
 WORK=$ROOT/.tools/bench/drivers
 mkdir -p "$WORK/classes"
 m2=${M2_REPO:-$HOME/.m2/repository}   # the local Maven repository dependency:get fills
-mvn -q -B dependency:get -Dartifact=com.bettercloud:vault-java-driver:5.1.0 -Dtransitive=false >/dev/null
-mvn -q -B dependency:get -Dartifact=io.github.jopenlibs:vault-java-driver:$JOPENLIBS_VERSION -Dtransitive=false >/dev/null
+mvn -q -B dependency:get -Dartifact=com.bettercloud:vault-java-driver:5.1.0 -Dtransitive=false >/dev/null 2>&1
+mvn -q -B dependency:get -Dartifact=io.github.jopenlibs:vault-java-driver:$JOPENLIBS_VERSION -Dtransitive=false >/dev/null 2>&1
 CP=$m2/com/bettercloud/vault-java-driver/5.1.0/vault-java-driver-5.1.0.jar
 CP=$CP:$m2/io/github/jopenlibs/vault-java-driver/$JOPENLIBS_VERSION/vault-java-driver-$JOPENLIBS_VERSION.jar
 (cd "$ROOT" && mvn -q -B -DskipTests package >/dev/null 2>&1) || { echo "mvn package failed" >&2; exit 1; }
