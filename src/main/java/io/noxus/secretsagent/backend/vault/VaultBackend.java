@@ -120,8 +120,11 @@ public final class VaultBackend implements SecretBackend {
         if (kept != null && !noMetadata.contains(key)) {
             try {
                 JsonNode meta = http.get(mount.path() + "/metadata/" + inside, token).path("data");
-                if (meta.path("current_version").asText("").equals(kept.version().orElse(null))) {
-                    return kept;
+                String current = meta.path("current_version").asText("");
+                JsonNode state = meta.path("versions").path(current);
+                if (current.equals(kept.version().orElse(null)) && state.path("deletion_time").asText("").isEmpty()
+                        && !state.path("destroyed").asBoolean(false)) {
+                    return kept; // same version, still there: nothing to read
                 }
             } catch (VaultCallException e) {
                 if (e.kind() != VaultCallException.Kind.DENIED) {
@@ -167,11 +170,8 @@ public final class VaultBackend implements SecretBackend {
     }
 
     private Fetched failed(Reference ref, VaultCallException e, String context) {
-        String what = switch (e.kind()) {
-            case NOT_FOUND -> "no such secret: " + e.getMessage() + "; check the path and the mount";
-            case DENIED -> e.getMessage();
-            default -> e.getMessage();
-        };
+        String what = e.kind() == VaultCallException.Kind.NOT_FOUND
+                ? "no such secret: " + e.getMessage() + "; check the path and the mount" : e.getMessage();
         return Fetched.failed(new BackendException(ref, e.isTransient(), "backend " + settings.name() + " ("
                 + http.address() + "): " + context + what));
     }

@@ -58,10 +58,6 @@ final class VaultSession {
         }
     }
 
-    String describeLogin() {
-        return login.describe();
-    }
-
     private String logIn() {
         lease = null;
         Lease fresh = login.login(http);

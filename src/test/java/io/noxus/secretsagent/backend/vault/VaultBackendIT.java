@@ -114,6 +114,16 @@ class VaultBackendIT {
     }
 
     @Test
+    void aSecretDeletedAfterItWasReadBecomesMissing() {
+        server.bao("kv", "put", "secret/deleted", "k=v");
+        try (VaultBackend vault = backend("reader")) {
+            assertThat(field(vault.fetch(refs("secret/deleted")), "secret/deleted", "k")).isEqualTo("v");
+            server.bao("kv", "delete", "secret/deleted");
+            assertThat(failure(vault.fetch(refs("secret/deleted")), "secret/deleted")).contains("no such secret");
+        }
+    }
+
+    @Test
     void withoutMetadataAccessTheDataIsReadEachTime() {
         try (VaultBackend vault = backend("narrow")) {
             vault.fetch(refs("secret/noxus/platform"));
