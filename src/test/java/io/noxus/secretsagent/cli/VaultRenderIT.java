@@ -3,13 +3,12 @@ package io.noxus.secretsagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.OpenBaoServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -44,9 +43,7 @@ class VaultRenderIT {
                 path "kv1/finance" { capabilities = ["read"] }
                 """);
         server.bao("policy", "write", "agent", policy.toString());
-        Path token = dir.resolve("vault.token");
-        Files.createFile(token, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(token, server.bao("token", "create", "-policy=agent", "-field=token"));
+        write("vault.token", server.bao("token", "create", "-policy=agent", "-field=token"));
         write("secrets.yaml", "AUTH_SECRET: \"" + CANARY + "-auth-one\"\n");
         config = write("config.yaml", """
                 roots: [out]
@@ -151,12 +148,8 @@ class VaultRenderIT {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    private Path write(String name, String content) throws IOException {
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        return Files.writeString(file, content, StandardCharsets.UTF_8);
+    private Path write(String name, String content) {
+        return PrivateFiles.write(dir, name, content);
     }
 
     private String read(String name) throws IOException {

@@ -6,13 +6,13 @@ import io.noxus.secretsagent.config.VaultBackendSettings.Auth;
 import io.noxus.secretsagent.config.VaultBackendSettings.TokenAuth;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.testsupport.OpenBaoServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -57,14 +57,7 @@ final class VaultFixture {
     }
 
     static Path secretFile(Path file, String content) {
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PrivateFiles.write(file.getParent(), file.getFileName().toString(), content);
     }
 
     static Path write(Path file, String content) {
