@@ -155,7 +155,7 @@ public final class VaultBackend implements SecretBackend {
                     + ref.path() + " has no data object");
         }
         Map<String, SecretValue> fields = new LinkedHashMap<>();
-        data.fields().forEachRemaining(e -> {
+        data.properties().forEach(e -> {
             JsonNode value = e.getValue();
             if (!value.isNull()) {
                 try {
