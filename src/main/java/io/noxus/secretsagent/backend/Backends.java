@@ -1,6 +1,8 @@
 package io.noxus.secretsagent.backend;
 
+import io.noxus.secretsagent.backend.aws.AwsSecretsManagerBackend;
 import io.noxus.secretsagent.backend.file.FileBackend;
+import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.FileBackendSettings;
 
@@ -12,6 +14,9 @@ public final class Backends {
     public static SecretBackend create(BackendSettings settings) {
         if (settings instanceof FileBackendSettings file) {
             return new FileBackend(file);
+        }
+        if (settings instanceof AwsBackendSettings aws) {
+            return new AwsSecretsManagerBackend(aws);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged agent through its launcher, as an operator would, and captures everything it printed. */
@@ -29,6 +30,11 @@ final class AgentProcess {
     }
 
     static Process start(Path logDir, String... args) {
+        return start(logDir, Map.of(), args);
+    }
+
+    /** Starts the agent with {@code env} added to this JVM's environment. */
+    static Process start(Path logDir, Map<String, String> env, String... args) {
         Path launcher = repoRoot().resolve("agent/bin/noxus-secrets-agent");
         if (!Files.exists(repoRoot().resolve("target/noxus-secrets-agent.jar"))) {
             throw new IllegalStateException("target/noxus-secrets-agent.jar is missing: run the tests with mvn verify");
@@ -36,8 +42,10 @@ final class AgentProcess {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         try {
-            return new ProcessBuilder(command).redirectOutput(logDir.resolve("stdout").toFile())
-                    .redirectError(logDir.resolve("stderr").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(logDir.resolve("stdout").toFile())
+                    .redirectError(logDir.resolve("stderr").toFile());
+            builder.environment().putAll(env);
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,9 +68,13 @@ final class AgentProcess {
     }
 
     static Result run(Path logDir, String... args) {
+        return run(logDir, Map.of(), args);
+    }
+
+    static Result run(Path logDir, Map<String, String> env, String... args) {
         try {
             Path runDir = Files.createTempDirectory(logDir, "run");
-            return finish(start(runDir, args), runDir);
+            return finish(start(runDir, env, args), runDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
