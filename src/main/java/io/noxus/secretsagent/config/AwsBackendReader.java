@@ -3,6 +3,7 @@ package io.noxus.secretsagent.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a {@code type: aws-secrets-manager} backend entry. */
@@ -12,11 +13,20 @@ final class AwsBackendReader {
     private static final String SESSION_NAME = "[\\w+=,.@-]{2,64}";
     private static final String EXTERNAL_ID = "[\\w+=,.@:/-]{2,1224}";
     private static final int MAX_TIMEOUT_SECONDS = 300;
+    private static final List<String> CREDENTIAL_KEYS = List.of("access_key_id", "secret_access_key",
+            "session_token", "aws_access_key_id", "aws_secret_access_key", "aws_session_token");
 
     private AwsBackendReader() {
     }
 
     static AwsBackendSettings read(String name, ConfigNode node) {
+        for (String key : CREDENTIAL_KEYS) {
+            if (node.has(key)) {
+                throw node.child(key).error("credentials never go in the config file: the agent takes them from "
+                        + "the AWS SDK chain (environment, web identity, instance or container role) or a shared "
+                        + "profile (profile:); remove this key");
+            }
+        }
         node.onlyKeys("type", "region", "endpoint", "profile", "assume_role", "request_timeout_seconds");
         Optional<String> region = node.optional("region").map(n -> matching(n, REGION,
                 "is not an AWS region name (e.g. us-east-1, eu-central-1)"));
