@@ -7,8 +7,10 @@ import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.testsupport.MotoServer;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -23,12 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
@@ -265,6 +270,45 @@ class AwsSecretsManagerBackendIT {
             for (Socket s : accepted) {
                 s.close();
             }
+        }
+    }
+
+    /**
+     * moto cannot answer 5xx or throttle, so a JDK HttpServer answers as Secrets Manager does then (a JSON error
+     * with its __type). The SDK must make exactly one attempt (the cycle owns retries) and the failure is transient.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        500 | InternalServiceError | answered InternalServiceError: a server-side failure; will retry (HTTP 500
+        400 | ThrottlingException  | answered ThrottlingException: requests are throttled; will retry with backoff
+        503 | ServiceUnavailable   | answered ServiceUnavailable: a server-side failure; will retry (HTTP 503
+        """)
+    void serverErrorsAndThrottlingAreTransientAndTriedOnce(int status, String type, String message)
+            throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"__type\":\"" + type + "\",\"message\":\"" + "CANARY" + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.getResponseHeaders().add("x-amzn-RequestId", "req-" + status);
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            BackendException e = failure(backend(Optional.empty(), Optional.empty(), endpoint)
+                    .fetch(refs("aws:a", "aws:b")), "aws:b");
+            assertThat(e.isTransient()).isTrue();
+            assertThat(e.getMessage()).contains(message).contains("request id req-" + status)
+                    .doesNotContain("CANARY");
+            assertThat(requests).as("one attempt, no SDK retries").hasValue(1);
+        } finally {
+            server.stop(0);
         }
     }
 
