@@ -1,5 +1,7 @@
 package io.noxus.secretsagent.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs the packaged agent through its launcher, as an operator would, and captures everything it printed. */
 final class AgentProcess {
@@ -77,6 +80,19 @@ final class AgentProcess {
             return finish(start(runDir, env, args), runDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Nothing the runs printed, and no file under {@code stateDir}, contains {@code canary}. */
+    static void assertNothingPrintedOrKeptContains(String canary, List<Result> runs, Path stateDir) throws IOException {
+        for (Result run : runs) {
+            assertThat(run.all()).as("everything one run printed").doesNotContain(canary);
+        }
+        try (Stream<Path> state = Files.walk(stateDir)) {
+            for (Path file : state.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString())
+                        .doesNotContain(canary);
+            }
         }
     }
 }
