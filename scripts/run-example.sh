@@ -2,7 +2,11 @@
 # Builds the agent and renders the bundled example config (config/example.yaml) into ./out, then shows what it wrote.
 set -eu
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never -DskipTests package
+log=$(mktemp)
+if ! mvn -q -B -Dstyle.color=never -DskipTests package >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; exit 1
+fi
+rm -f "$log"
 chmod 600 config/secrets.example.yaml
 agent/bin/noxus-secrets-agent render --config config/example.yaml --diff
 echo

@@ -8,13 +8,14 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies run one way: cli → engine → (format, output, backend) → config → secret/time. */
+/** Dependencies run one way: cli → engine → (action, format, output, backend) → config → secret/time. */
 @AnalyzeClasses(packages = "io.noxus.secretsagent", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
     static final ArchRule layersAreOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("cli").definedBy("..secretsagent.cli..")
             .layer("engine").definedBy("..secretsagent.engine..")
+            .layer("action").definedBy("..secretsagent.action..")
             .layer("format").definedBy("..secretsagent.format..")
             .layer("output").definedBy("..secretsagent.output..")
             .layer("backend").definedBy("..secretsagent.backend..")
@@ -22,11 +23,14 @@ class ArchitectureTest {
             .layer("base").definedBy("..secretsagent.secret..", "..secretsagent.time..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("action").mayOnlyBeAccessedByLayers("cli", "engine")
             .whereLayer("format").mayOnlyBeAccessedByLayers("engine")
             .whereLayer("output").mayOnlyBeAccessedByLayers("engine")
             .whereLayer("backend").mayOnlyBeAccessedByLayers("engine")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine", "format", "output", "backend")
-            .whereLayer("base").mayOnlyBeAccessedByLayers("cli", "engine", "format", "output", "backend", "config");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine", "action", "format", "output",
+                    "backend")
+            .whereLayer("base").mayOnlyBeAccessedByLayers("cli", "engine", "action", "format", "output",
+                    "backend", "config");
 
     @ArchTest
     static final ArchRule noCycles = slices().matching("io.noxus.secretsagent.(*)..").should().beFreeOfCycles();

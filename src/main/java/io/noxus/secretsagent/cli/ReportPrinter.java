@@ -15,6 +15,7 @@ final class ReportPrinter {
 
     static void render(RenderReport report, boolean diff, PrintWriter out) {
         String verbPrefix = report.dryRun() ? "would be " : "";
+        int width = report.outputs().stream().mapToInt(r -> r.name().length()).max().orElse(1);
         for (OutputResult r : report.outputs()) {
             String status = switch (r.status()) {
                 case CREATED -> verbPrefix + "created";
@@ -23,7 +24,7 @@ final class ReportPrinter {
                 case UNCHANGED -> "unchanged";
                 case FAILED -> "FAILED, previous content kept";
             };
-            out.printf("%-14s %s  [%s %s]  %s%n", r.name(), r.path(), r.kind(), r.format(), status);
+            out.printf("%-" + width + "s  %s  [%s %s]  %s%n", r.name(), r.path(), r.kind(), r.format(), status);
             if (diff && r.status().contentChanged()) {
                 List<String> parts = new ArrayList<>();
                 r.diff().added().forEach(v -> parts.add("+" + v));

@@ -1,12 +1,8 @@
 package io.noxus.secretsagent.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,10 +21,7 @@ import java.util.stream.Stream;
  * directory of the main config file, fragments included. A config file writable by group or others is refused.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectMapper YAML = StrictYaml.mapper();
     private static final String[] MAIN_KEYS = {"roots", "state_dir", "backends", "services", "main_env", "mappings",
         "files"};
     private static final String[] FRAGMENT_KEYS = {"backends", "services", "mappings", "files"};

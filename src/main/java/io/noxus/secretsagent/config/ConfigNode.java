@@ -96,6 +96,13 @@ final class ConfigNode {
         return node.asInt();
     }
 
+    boolean bool() {
+        if (node == null || !node.isBoolean()) {
+            throw error("expected true or false" + actual());
+        }
+        return node.asBoolean();
+    }
+
     String requiredText(String key) {
         return required(key).text();
     }

@@ -8,7 +8,4 @@ import java.util.Optional;
  * The mode is applied from the first byte the file exists. The location ({@code file: key.path}) is what errors quote.
  */
 public record OutputSpec(String location, Path path, OutputFormat format, int mode, Optional<String> owner, Optional<String> group) {
-    public String modeText() {
-        return String.format("%04o", mode);
-    }
 }

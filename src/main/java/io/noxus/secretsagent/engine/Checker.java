@@ -70,9 +70,9 @@ final class Checker {
 
     private static void warnLoose(Path path, String what, List<String> warnings) {
         try {
-            int mode = FilePermissions.toMode(Files.getPosixFilePermissions(path));
-            if ((mode & 0077) != 0) {
-                warnings.add(path + ": the " + what + " has mode " + String.format("%04o", mode)
+            var perms = Files.getPosixFilePermissions(path);
+            if ((FilePermissions.toMode(perms) & 0077) != 0) {
+                warnings.add(path + ": the " + what + " has mode " + FilePermissions.modeText(perms)
                         + ", so group or others may read or write it; run chmod 600 on it");
             }
         } catch (IOException e) {

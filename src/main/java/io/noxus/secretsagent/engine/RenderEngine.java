@@ -2,6 +2,7 @@ package io.noxus.secretsagent.engine;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.SecretBackend;
+import io.noxus.secretsagent.config.ActionSpec;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.ConfigException;
 import io.noxus.secretsagent.config.Mapping;
@@ -12,12 +13,12 @@ import io.noxus.secretsagent.output.Fingerprinter;
 import io.noxus.secretsagent.output.OutputException;
 import io.noxus.secretsagent.output.RenderLock;
 import io.noxus.secretsagent.output.StateStore;
-import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +50,8 @@ public final class RenderEngine {
                     .toList());
             Resolved resolved = resolver.expand(mappings);
             EnvFileRenderer renderer = new EnvFileRenderer(fingerprinter);
-            OutputComparer comparer = new OutputComparer(fingerprinter, state.load());
+            Map<String, StateStore.OutputRecord> previous = state.load();
+            OutputComparer comparer = new OutputComparer(fingerprinter, previous);
             List<OutputComparer.Outcome> outcomes = new ArrayList<>();
             for (ServiceSpec service : services) {
                 outcomes.add(comparer.compare(service.name(), service.output(), List.of(service.name()),
@@ -62,7 +64,7 @@ public final class RenderEngine {
                         secretFile(file, resolver, fingerprinter)));
             }
             List<OutputResult> results = options.dryRun() ? outcomes.stream().map(OutputComparer.Outcome::result)
-                    .toList() : new Applier(new AtomicWriter(config.roots()), state).apply(outcomes);
+                    .toList() : new Applier(new AtomicWriter(config.roots()), state).apply(outcomes, previous);
             return new RenderReport(options.dryRun(), results, actions(services, results));
         }
     }
@@ -81,15 +83,12 @@ public final class RenderEngine {
     private static Rendered secretFile(SecretFileSpec file, SecretResolver resolver, Fingerprinter fingerprinter) {
         try {
             SecretValue value = resolver.value(file.ref());
-            return new Rendered(Optional.of(value.bytes()), Map.of(fileKey(file.ref()),
-                    fingerprinter.ofVariable(fileKey(file.ref()), value)), List.of());
+            String key = file.ref().toString();
+            return new Rendered(Optional.of(value.bytes()), Map.of(key, fingerprinter.ofVariable(key, value)),
+                    List.of());
         } catch (BackendException e) {
             return Rendered.failed(List.of(e.getMessage()));
         }
-    }
-
-    private static String fileKey(Reference ref) {
-        return ref.toString();
     }
 
     /** One action per service with a changed output, in config order. */
@@ -98,7 +97,7 @@ public final class RenderEngine {
         for (ServiceSpec service : services) {
             boolean due = results.stream().anyMatch(r -> r.status().contentChanged()
                     && r.services().contains(service.name()));
-            if (due && service.action().kind() != io.noxus.secretsagent.config.ActionSpec.Kind.NONE) {
+            if (due && service.action().kind() != ActionSpec.Kind.NONE) {
                 actions.add(new PlannedAction(service.name(), service.action().toString(), service.units()));
             }
         }
@@ -107,8 +106,8 @@ public final class RenderEngine {
 
     /** Writes the changed outputs and records their fingerprints; a failed write fails only that output. */
     private record Applier(AtomicWriter writer, StateStore state) {
-        List<OutputResult> apply(List<OutputComparer.Outcome> outcomes) {
-            Map<String, StateStore.OutputRecord> records = new java.util.TreeMap<>(state.load());
+        List<OutputResult> apply(List<OutputComparer.Outcome> outcomes, Map<String, StateStore.OutputRecord> previous) {
+            Map<String, StateStore.OutputRecord> records = new TreeMap<>(previous);
             List<OutputResult> results = new ArrayList<>();
             for (OutputComparer.Outcome outcome : outcomes) {
                 OutputResult result = outcome.result();

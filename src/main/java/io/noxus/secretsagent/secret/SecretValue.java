@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -62,11 +61,6 @@ public final class SecretValue {
     /** Constant-time comparison of the bytes. */
     public boolean sameAs(SecretValue other) {
         return MessageDigest.isEqual(bytes, other.bytes);
-    }
-
-    /** Overwrites the held bytes; for callers that are done with a value. */
-    public void wipe() {
-        Arrays.fill(bytes, (byte) 0);
     }
 
     @Override

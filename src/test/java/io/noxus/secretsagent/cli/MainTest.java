@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +48,8 @@ class MainTest {
         write("secrets.yaml", "db: \"pg://one\"\netl: \"pg://etl\"\n");
     }
 
-    private Path write(String name, String text) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    private Path write(String name, String text) {
+        return PrivateFiles.write(dir, name, text);
     }
 
     private Run run(String... args) {
@@ -111,6 +110,15 @@ class MainTest {
                 + "; add it or fix the reference");
         assertThat(dir.resolve("out/api.env")).exists();
         assertThat(dir.resolve("out/worker.env")).doesNotExist();
+    }
+
+    @Test
+    void aReferenceToAKeyMissingFromTheSecretsFileExitsOneNamingKeyAndFile() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/config/bad-missing-key-in-secrets-file.yaml").toURI());
+        Run run = run("render", "-c", fixture.toString(), "--dry-run");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("    error: file:NO_SUCH_KEY: no key 'NO_SUCH_KEY' in the secrets file "
+                + fixture.resolveSibling("secrets.yaml") + "; add it or fix the reference");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,9 +78,7 @@ class NoSecretLeaksIT {
                 + "pem: \"" + CANARY + "-pem-" + round + "\\n\"\n";
     }
 
-    private Path write(String name, String text) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    private Path write(String name, String text) {
+        return PrivateFiles.write(dir, name, text);
     }
 }

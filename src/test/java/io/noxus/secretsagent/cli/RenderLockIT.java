@@ -1,12 +1,12 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.output.RenderLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,9 +69,7 @@ class RenderLockIT {
         }
     }
 
-    private Path write(String name, String text) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    private Path write(String name, String text) {
+        return PrivateFiles.write(dir, name, text);
     }
 }

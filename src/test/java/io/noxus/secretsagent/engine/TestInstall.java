@@ -1,11 +1,11 @@
 package io.noxus.secretsagent.engine;
 
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -111,12 +111,6 @@ final class TestInstall {
     }
 
     private void write(String name, String text) {
-        try {
-            Path file = dir.resolve(name);
-            Files.writeString(file, text);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.write(dir, name, text);
     }
 }

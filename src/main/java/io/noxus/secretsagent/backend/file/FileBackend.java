@@ -1,17 +1,14 @@
 package io.noxus.secretsagent.backend.file;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.FileBackendSettings;
+import io.noxus.secretsagent.config.StrictYaml;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.io.IOException;
@@ -26,10 +23,7 @@ import java.util.Set;
  * silently rewrites a value ({@code 0123}, {@code yes}, {@code 1e3}).
  */
 public final class FileBackend implements SecretBackend {
-    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectMapper YAML = StrictYaml.mapper();
     private final FileBackendSettings settings;
 
     public FileBackend(FileBackendSettings settings) {
