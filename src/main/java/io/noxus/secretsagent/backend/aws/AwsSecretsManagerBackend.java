@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
 import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
@@ -39,18 +39,12 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
     private static final Logger LOG = LoggerFactory.getLogger(AwsSecretsManagerBackend.class);
 
     private final AwsBackendSettings settings;
-    private final Function<AwsBackendSettings, AwsClients> clientFactory;
     private final Map<SecretAddress, SecretDocument> known = new HashMap<>();
     private AwsClients clients;
     private boolean batchDenied;
 
     public AwsSecretsManagerBackend(AwsBackendSettings settings) {
-        this(settings, AwsClients::create);
-    }
-
-    AwsSecretsManagerBackend(AwsBackendSettings settings, Function<AwsBackendSettings, AwsClients> clientFactory) {
         this.settings = settings;
-        this.clientFactory = clientFactory;
     }
 
     @Override
@@ -67,18 +61,18 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
         if (addresses.isEmpty()) {
             return out;
         }
-        AwsFailures failures = failures(Optional.ofNullable(clients).map(c -> c.region().id()));
         try {
             if (clients == null) {
-                clients = clientFactory.apply(settings);
-                failures = failures(Optional.of(clients.region().id()));
+                clients = AwsClients.create(settings);
             }
         } catch (RuntimeException e) {
+            AwsFailures failures = failures(settings.region());
             for (Reference ref : addresses.keySet()) {
                 out.put(ref, Fetched.failed(failures.of(ref, e)));
             }
             return out;
         }
+        AwsFailures failures = failures(Optional.of(clients.region().id()));
         Call call = new Call(clients.secretsManager(), failures, out);
         Map<String, List<Reference>> current = new LinkedHashMap<>();
         addresses.forEach((ref, address) -> {
@@ -186,7 +180,7 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
         }
 
         private void answer(Reference ref, SecretAddress address, String versionId, String string,
-                            software.amazon.awssdk.core.SdkBytes binary) {
+                            SdkBytes binary) {
             SecretDocument before = known.get(address);
             if (before != null && versionId != null && before.version().equals(Optional.of(versionId))) {
                 out.put(ref, Fetched.of(before));
