@@ -3,10 +3,10 @@ package io.noxus.secretsagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.MotoServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,9 +98,7 @@ class AwsNoSecretLeaksIT {
         assertThat(Files.readString(dir.resolve("out/key.pem"))).contains(CANARY + "-pem");
     }
 
-    private Path write(String name, String text) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    private Path write(String name, String text) {
+        return PrivateFiles.write(dir, name, text);
     }
 }

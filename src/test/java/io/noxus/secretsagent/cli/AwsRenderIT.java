@@ -3,6 +3,7 @@ package io.noxus.secretsagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.MotoServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -169,9 +170,7 @@ class AwsRenderIT {
         return Files.readString(dir.resolve("out").resolve(name), StandardCharsets.UTF_8);
     }
 
-    private Path write(String name, String text) throws IOException {
-        Path file = Files.writeString(dir.resolve(name), text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
+    private Path write(String name, String text) {
+        return PrivateFiles.write(dir, name, text);
     }
 }

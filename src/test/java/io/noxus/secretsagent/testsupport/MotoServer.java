@@ -62,7 +62,7 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts the server on a free port (or on its previous port after {@link #stop()}), and waits until it answers. */
     public void start() throws IOException {
-        Path binary = repoRoot().resolve(".tools/moto-venv/bin/moto_server");
+        Path binary = RealReaders.repoRoot().resolve(".tools/moto-venv/bin/moto_server");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is missing: run scripts/install-test-tools.sh (installs "
                     + "moto[server] into .tools/moto-venv), then run the tests again");
@@ -252,17 +252,5 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("pom.xml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (pom.xml) above "
-                    + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }
