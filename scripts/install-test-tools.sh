@@ -171,6 +171,6 @@ for extra in "$@"; do
 done
 
 # ---- more tools go here ----------------------------------------------------------------------
-# Future real-backend installs (OpenBao server binary, moto for AWS Secrets Manager, ...) follow the
+# Future real-backend installs (the Azure Key Vault emulator, ...) follow the
 # same pattern: a pin at the top, a function that returns early when its stamp matches, one call
 # above this line. Keep them inside .tools/ and quiet when already installed.
