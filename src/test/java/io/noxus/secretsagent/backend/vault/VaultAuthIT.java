@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.backend.vault;
 
+import io.noxus.secretsagent.testsupport.ManualClock;
 import static io.noxus.secretsagent.backend.vault.VaultFixture.failure;
 import static io.noxus.secretsagent.backend.vault.VaultFixture.field;
 import static io.noxus.secretsagent.backend.vault.VaultFixture.refs;
@@ -25,7 +26,7 @@ class VaultAuthIT {
     @TempDir
     static Path dir;
     static OpenBaoServer server;
-    final MutableClock clock = new MutableClock();
+    final ManualClock clock = new ManualClock();
 
     @BeforeAll
     static void startServer() {

@@ -1,0 +1,43 @@
+package io.noxus.secretsagent.testsupport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A clock the test moves by hand; as a sleeper ({@code clock::sleep}) it records each wait and moves on. */
+public final class ManualClock extends Clock {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    public void advance(Duration by) {
+        now = now.plus(by);
+    }
+
+    public void sleep(Duration duration) {
+        sleeps.add(duration);
+        advance(duration);
+    }
+
+    public List<Duration> sleeps() {
+        return List.copyOf(sleeps);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}
