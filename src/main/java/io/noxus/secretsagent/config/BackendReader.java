@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /** Reads one {@code backends.NAME} entry into the settings record of its type. */
 final class BackendReader {
-    static final String TYPES = FileBackendSettings.TYPE;
+    static final String TYPES = String.join(", ", FileBackendSettings.TYPE, VaultBackendSettings.TYPE,
+            AwsBackendSettings.TYPE);
 
     private BackendReader() {
     }
@@ -24,6 +25,12 @@ final class BackendReader {
                         + "(mode 0600) or fix the path");
             }
             return new FileBackendSettings(name, path);
+        }
+        if (type.equals(VaultBackendSettings.TYPE)) {
+            return VaultSettingsReader.read(name, node);
+        }
+        if (type.equals(AwsBackendSettings.TYPE)) {
+            return AwsBackendReader.read(name, node);
         }
         throw node.child("type").error("unknown backend type '" + type + "'; expected one of: " + TYPES);
     }

@@ -8,7 +8,7 @@ import io.noxus.secretsagent.config.OutputFormat;
 import io.noxus.secretsagent.config.OutputSpec;
 import io.noxus.secretsagent.config.Role;
 import io.noxus.secretsagent.config.ServiceSpec;
-import io.noxus.secretsagent.time.ManualClock;
+import io.noxus.secretsagent.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -48,7 +48,7 @@ class ActionRunnerTest {
     ActionRunner runner() {
         Systemctl systemctl = new Systemctl(List.of("systemctl"), fake, Duration.ofSeconds(5));
         return new ActionRunner(spec -> Actions.of(spec, systemctl, fake), systemctl,
-                new HealthCheck(systemctl, clock, clock.sleeper(), Duration.ofSeconds(10), Duration.ofSeconds(1)));
+                new HealthCheck(systemctl, clock, clock::sleep, Duration.ofSeconds(10), Duration.ofSeconds(1)));
     }
 
     static ServiceSpec service(ActionSpec action, String... units) {

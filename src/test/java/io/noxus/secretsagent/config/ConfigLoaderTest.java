@@ -30,7 +30,14 @@ class ConfigLoaderTest {
         bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
         bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
         bad-unknown-backend.yaml        | {file}: mappings[0].ref: unknown backend 'vault'; configured backends: file
-        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file
+        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file, vault, aws-secrets-manager
+        bad-vault-address.yaml          | {file}: backends.vault.address: expected the server's base URL, like https://vault.example:8200 (no path)
+        bad-vault-unknown-auth-method.yaml | {file}: backends.vault.auth.method: unknown auth method 'ldap'; expected one of: token, approle, cert
+        bad-vault-token-source.yaml     | {file}: backends.vault.auth: token auth reads the token from token_env or token_file; set exactly one
+        bad-vault-kv-version.yaml       | {file}: backends.vault.kv_versions.secret: KV engine version is 1 or 2
+        bad-vault-cert-auth-without-client-cert.yaml | {file}: backends.vault.auth.method: cert auth logs in with the TLS client certificate; set client_cert_file and client_key_file on the backend
+        bad-vault-half-client-cert.yaml | {file}: backends.vault.client_key_file: client_cert_file and client_key_file go together; set both or neither
+        bad-vault-missing-secret-id-file.yaml | {file}: backends.vault.auth.secret_id_file: file {dir}/no-such-secret-id does not exist or is not a regular file; create it or fix the path
         bad-duplicate-variable.yaml     | variable API_KEY is mapped twice at the same level for service worker-a: {file}: mappings[1] (pool:a) and {file}: mappings[2] (pool:a); remove one, or give one a narrower scope
         bad-invalid-variable-name.yaml  | {file}: mappings[0].env: 'API-KEY' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)
         bad-missing-secrets-file.yaml   | {file}: backends.file.path: secrets file {dir}/no-such-secrets.yaml does not exist or is not a regular file; create it (mode 0600) or fix the path

@@ -14,7 +14,7 @@ import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.ConfigLoader;
 import io.noxus.secretsagent.engine.AgentContext;
-import io.noxus.secretsagent.time.ManualClock;
+import io.noxus.secretsagent.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,10 +107,10 @@ class DaemonTest {
         Function<AgentConfig, ActionRunner> runners = config -> {
             Systemctl s = new Systemctl(List.of("systemctl"), fake, Duration.ofSeconds(5));
             return new ActionRunner(spec -> Actions.of(spec, s, fake), s,
-                    new HealthCheck(s, clock, clock.sleeper(), Duration.ofSeconds(5), Duration.ZERO));
+                    new HealthCheck(s, clock, clock::sleep, Duration.ofSeconds(5), Duration.ZERO));
         };
         daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), opener, runners, notifier, audit::add,
-                clock, clock.sleeper(), () -> { }, new SplittableRandom(1), "0123456789abcdef"));
+                clock, clock::sleep, () -> { }, new SplittableRandom(1), "0123456789abcdef"));
         daemon.start();
         return daemon;
     }

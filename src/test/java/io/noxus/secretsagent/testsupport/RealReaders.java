@@ -67,7 +67,7 @@ public final class RealReaders {
     }
 
     /** The repository root: the nearest folder at or above user.dir with a pom.xml and scripts/. */
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("scripts"))) {

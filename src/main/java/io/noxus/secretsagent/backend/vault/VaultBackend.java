@@ -1,0 +1,183 @@
+package io.noxus.secretsagent.backend.vault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.backend.SecretBackend;
+import io.noxus.secretsagent.backend.SecretDocument;
+import io.noxus.secretsagent.config.VaultBackendSettings;
+import io.noxus.secretsagent.secret.Reference;
+import io.noxus.secretsagent.secret.SecretValue;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Secrets from KV v1 and v2 mounts of a Vault or OpenBao server. Lives as long as the process and keeps what it read:
+ * on a later fetch a KV v2 secret costs one metadata read, and its data is read again only when {@code
+ * current_version} moved; a pinned version already held costs nothing; KV v1 has no versions and is read each time.
+ */
+public final class VaultBackend implements SecretBackend {
+    private final VaultBackendSettings settings;
+    private final VaultHttp http;
+    private final VaultSession session;
+    private final KvMounts mounts;
+    private final Map<String, SecretDocument> held = new HashMap<>();
+    /** KV v2 paths whose metadata the token may not read: their data is read every time instead. */
+    private final Set<String> noMetadata = new HashSet<>();
+
+    public VaultBackend(VaultBackendSettings settings, Clock clock, Function<String, String> environment) {
+        this.settings = settings;
+        this.http = new VaultHttp(settings);
+        this.session = new VaultSession(http, Logins.of(settings.auth(), environment), clock);
+        this.mounts = new KvMounts(settings.kvVersions());
+    }
+
+    public VaultBackend(VaultBackendSettings settings) {
+        this(settings, Clock.systemUTC(), System::getenv);
+    }
+
+    /** HTTP requests sent to the server so far by this backend. */
+    public long requests() {
+        return http.requests();
+    }
+
+    @Override
+    public Map<Reference, Fetched> fetch(Set<Reference> documents) {
+        Map<Reference, Fetched> out = new LinkedHashMap<>();
+        String token;
+        try {
+            token = session.token();
+        } catch (VaultCallException e) {
+            documents.forEach(ref -> out.put(ref, failed(ref, e, "cannot get a token: ")));
+            return out;
+        }
+        List<Reference> denied = readAll(documents, token, out);
+        if (!denied.isEmpty() && !session.stillValid()) {
+            // The token was revoked or expired behind our back: log in again once and re-ask the denied ones.
+            try {
+                readAll(denied, session.token(), out);
+            } catch (VaultCallException e) {
+                denied.forEach(ref -> out.put(ref, failed(ref, e, "cannot get a token: ")));
+            }
+        }
+        return out;
+    }
+
+    /** Reads each document into {@code out}; returns those that were denied. */
+    private List<Reference> readAll(Iterable<Reference> documents, String token, Map<Reference, Fetched> out) {
+        List<Reference> denied = new ArrayList<>();
+        for (Reference ref : documents) {
+            try {
+                out.put(ref, Fetched.of(read(ref, token)));
+            } catch (VaultCallException e) {
+                if (e.kind() == VaultCallException.Kind.DENIED) {
+                    denied.add(ref);
+                }
+                out.put(ref, failed(ref, e, ""));
+            } catch (BackendException e) {
+                out.put(ref, Fetched.failed(e));
+            }
+        }
+        return denied;
+    }
+
+    private SecretDocument read(Reference ref, String token) {
+        KvPath kv = KvPath.parse(ref.path()).orElseThrow(() -> new BackendException(ref, false, "backend "
+                + settings.name() + ": expected <mount>/<path>, optionally ending in ?version=N (KV v2)"));
+        KvMounts.Mount mount = mounts.resolve(kv.path(), http, token);
+        String inside = mount.inside(kv.path()).orElseThrow(() -> new BackendException(ref, false, "backend "
+                + settings.name() + ": " + kv.path() + " is the mount itself; name a secret under it"));
+        if (mount.version() == 1) {
+            if (kv.version().isPresent()) {
+                throw new BackendException(ref, false, "backend " + settings.name() + ": mount " + mount.path()
+                        + "/ is KV v1, which has no versions; drop ?version=");
+            }
+            return document(ref, http.get(mount.path() + "/" + inside, token).path("data"), Optional.empty());
+        }
+        return readV2(ref, mount, inside, kv.version(), token);
+    }
+
+    private SecretDocument readV2(Reference ref, KvMounts.Mount mount, String inside, OptionalInt pin, String token) {
+        String key = ref.path();
+        SecretDocument kept = held.get(key);
+        String dataPath = mount.path() + "/data/" + inside;
+        if (pin.isPresent()) {
+            if (kept == null) {
+                kept = dataAt(ref, dataPath + "?version=" + pin.getAsInt(), token);
+                held.put(key, kept);
+            }
+            return kept;
+        }
+        if (kept != null && !noMetadata.contains(key)) {
+            try {
+                JsonNode meta = http.get(mount.path() + "/metadata/" + inside, token).path("data");
+                String current = meta.path("current_version").asText("");
+                JsonNode state = meta.path("versions").path(current);
+                if (current.equals(kept.version().orElse(null)) && state.path("deletion_time").asText("").isEmpty()
+                        && !state.path("destroyed").asBoolean(false)) {
+                    return kept; // same version, still there: nothing to read
+                }
+            } catch (VaultCallException e) {
+                if (e.kind() != VaultCallException.Kind.DENIED) {
+                    throw e;
+                }
+                noMetadata.add(key); // data access without metadata access: read the data each time
+            }
+        }
+        SecretDocument fresh = dataAt(ref, dataPath, token);
+        held.put(key, fresh);
+        return fresh;
+    }
+
+    private SecretDocument dataAt(Reference ref, String apiPath, String token) {
+        JsonNode data = http.get(apiPath, token).path("data");
+        if (!data.path("data").isObject()) {
+            throw new VaultCallException(VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath
+                    + " is deleted or destroyed");
+        }
+        String version = data.path("metadata").path("version").asText("");
+        return document(ref, data.path("data"), version.isEmpty() ? Optional.empty() : Optional.of(version));
+    }
+
+    /** Every field becomes a value: strings as they are, other JSON as its JSON text (what {@code bao kv get} prints). */
+    private SecretDocument document(Reference ref, JsonNode data, Optional<String> version) {
+        if (!data.isObject()) {
+            throw new VaultCallException(VaultCallException.Kind.MALFORMED, ref.path(), "the answer for "
+                    + ref.path() + " has no data object");
+        }
+        Map<String, SecretValue> fields = new LinkedHashMap<>();
+        data.properties().forEach(e -> {
+            JsonNode value = e.getValue();
+            if (!value.isNull()) {
+                try {
+                    fields.put(e.getKey(), SecretValue.of(value.isTextual() ? value.textValue() : value.toString()));
+                } catch (IllegalArgumentException bad) {
+                    throw new BackendException(ref, false, "backend " + settings.name() + ": field " + e.getKey()
+                            + ": " + bad.getMessage());
+                }
+            }
+        });
+        return new SecretDocument(Optional.empty(), fields, version);
+    }
+
+    private Fetched failed(Reference ref, VaultCallException e, String context) {
+        String what = e.kind() == VaultCallException.Kind.NOT_FOUND
+                ? "no such secret: " + e.getMessage() + "; check the path and the mount" : e.getMessage();
+        return Fetched.failed(new BackendException(ref, e.isTransient(), "backend " + settings.name() + " ("
+                + http.address() + "): " + context + what));
+    }
+
+    @Override
+    public void close() {
+        held.clear();
+    }
+}

@@ -1,0 +1,63 @@
+package io.noxus.secretsagent.backend.vault;
+
+/**
+ * One failed call to the server, classified. The message names the server and what to check, never a response
+ * body (which could echo a value) or a token.
+ */
+final class VaultCallException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    enum Kind {
+        /** Connection refused, reset, timed out: worth a retry by the cycle owner. */
+        UNREACHABLE(true),
+        /** 5xx, sealed or standby (503), throttled (429). */
+        UNAVAILABLE(true),
+        TLS(false),
+        DENIED(false),
+        NOT_FOUND(false),
+        REFUSED(false),
+        MALFORMED(false);
+
+        final boolean transientFailure;
+
+        Kind(boolean transientFailure) {
+            this.transientFailure = transientFailure;
+        }
+    }
+
+    private final Kind kind;
+    private final String apiPath;
+
+    VaultCallException(Kind kind, String apiPath, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.apiPath = apiPath;
+    }
+
+    static VaultCallException forStatus(String apiPath, int status, String address) {
+        return switch (status) {
+            case 403 -> new VaultCallException(Kind.DENIED, apiPath, "permission denied (HTTP 403) on " + apiPath
+                    + "; grant the agent's policy read on it, or check that its token is still valid");
+            case 404 -> new VaultCallException(Kind.NOT_FOUND, apiPath, "nothing at " + apiPath + " (HTTP 404)");
+            case 429 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address + " is throttling requests (HTTP 429)");
+            case 503 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address
+                    + " is sealed, on standby or unavailable (HTTP 503)");
+            default -> status >= 500
+                    ? new VaultCallException(Kind.UNAVAILABLE, apiPath, address + " failed (HTTP " + status + ")")
+                    : new VaultCallException(Kind.REFUSED, apiPath, address + " refused the request to " + apiPath
+                            + " (HTTP " + status + ")");
+        };
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    String apiPath() {
+        return apiPath;
+    }
+
+    boolean isTransient() {
+        return kind.transientFailure;
+    }
+}

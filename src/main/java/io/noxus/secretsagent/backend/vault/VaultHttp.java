@@ -1,0 +1,139 @@
+package io.noxus.secretsagent.backend.vault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noxus.secretsagent.config.VaultBackendSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+
+/**
+ * The one HTTP client of a Vault backend: {@link HttpURLConnection} with the JDK's keep-alive pool (no threads of its
+ * own beyond the JDK's keep-alive timer), one attempt per call, no redirects. Answers are parsed JSON; failures are
+ * {@link VaultCallException}s that say what kind of failure it was and never carry a response body.
+ */
+final class VaultHttp {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 4 * 1024 * 1024;
+    private final URI address;
+    private final Optional<String> namespace;
+    private final int timeoutMillis;
+    private final Optional<VaultTls> tls;
+    private final AtomicLong requests = new AtomicLong();
+
+    VaultHttp(VaultBackendSettings settings) {
+        this.address = settings.address();
+        this.namespace = settings.namespace();
+        this.timeoutMillis = Math.toIntExact(settings.requestTimeout().toMillis());
+        this.tls = "https".equals(address.getScheme()) ? Optional.of(VaultTls.create(settings)) : Optional.empty();
+    }
+
+    String address() {
+        return address.toString();
+    }
+
+    /** HTTP requests sent so far (for the cycle's report and the request-count tests). */
+    long requests() {
+        return requests.get();
+    }
+
+    JsonNode get(String apiPath, String token) {
+        return call("GET", apiPath, Optional.of(token), Optional.empty());
+    }
+
+    JsonNode post(String apiPath, Optional<String> token, JsonNode body) {
+        return call("POST", apiPath, token, Optional.of(body));
+    }
+
+    private JsonNode call(String method, String apiPath, Optional<String> token, Optional<JsonNode> body) {
+        HttpURLConnection conn;
+        try {
+            conn = (HttpURLConnection) new URL(address + "/v1/" + apiPath).openConnection();
+        } catch (IOException e) {
+            throw new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, "cannot open a connection to "
+                    + address + " (" + e.getClass().getSimpleName() + ")");
+        }
+        if (conn instanceof HttpsURLConnection https) {
+            tls.orElseThrow().apply(https);
+        }
+        conn.setInstanceFollowRedirects(false);
+        conn.setUseCaches(false);
+        conn.setConnectTimeout(timeoutMillis);
+        conn.setReadTimeout(timeoutMillis);
+        token.ifPresent(t -> conn.setRequestProperty("X-Vault-Token", t));
+        namespace.ifPresent(ns -> conn.setRequestProperty("X-Vault-Namespace", ns));
+        conn.setRequestProperty("X-Vault-Request", "true");
+        conn.setRequestProperty("Accept", "application/json");
+        requests.incrementAndGet();
+        try {
+            conn.setRequestMethod(method);
+            if (body.isPresent()) {
+                conn.setDoOutput(true);
+                conn.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream out = conn.getOutputStream()) {
+                    out.write(JSON.writeValueAsBytes(body.get()));
+                }
+            }
+            int status = conn.getResponseCode();
+            byte[] bytes = read(status >= 400 ? conn.getErrorStream() : conn.getInputStream());
+            if (status >= 200 && status < 300) {
+                return parse(apiPath, bytes, status);
+            }
+            throw VaultCallException.forStatus(apiPath, status, address.toString());
+        } catch (SSLException e) {
+            conn.disconnect();
+            throw new VaultCallException(VaultCallException.Kind.TLS, apiPath, "TLS with " + address + " failed ("
+                    + e.getClass().getSimpleName() + "); check ca_file, tls_server_name and the client certificate");
+        } catch (SocketTimeoutException e) {
+            conn.disconnect();
+            throw new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, address
+                    + " did not answer within the request timeout");
+        } catch (IOException e) {
+            conn.disconnect();
+            throw new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, "cannot reach " + address
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static JsonNode parse(String apiPath, byte[] bytes, int status) {
+        if (status == 204 || bytes.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new IOException("not an object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new VaultCallException(VaultCallException.Kind.MALFORMED, apiPath,
+                    "the server's answer is not a JSON object");
+        }
+    }
+
+    /** Reads the whole body (so the connection can be reused), refusing absurd sizes. */
+    private static byte[] read(InputStream in) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw new IOException("answer larger than " + MAX_BODY + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    static ObjectMapper json() {
+        return JSON;
+    }
+}

@@ -1,0 +1,99 @@
+package io.noxus.secretsagent.backend.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.secret.Reference;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+/**
+ * The classification of errors moto cannot produce (throttling, 5xx, KMS decryption failures): the SDK's own
+ * exception types, built as the SDK builds them from a response.
+ */
+class AwsFailuresTest {
+    private static final Reference REF = Reference.parse("aws:noxus/db");
+    private final AwsFailures failures = new AwsFailures("AWS Secrets Manager (backend 'aws', region eu-west-1)",
+            Duration.ofSeconds(7), "arn:aws:iam::123456789012:role/r");
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        ThrottlingException           | 400 | true  | requests are throttled; will retry with backoff (HTTP 400, request id r-1)
+        TooManyRequestsException      | 429 | true  | requests are throttled
+        ''                            | 429 | true  | requests are throttled
+        InternalServiceError          | 500 | true  | a server-side failure; will retry
+        ''                            | 503 | true  | answered an error: will retry (HTTP 503
+        ResourceNotFoundException     | 400 | false | no such secret (or version)
+        AccessDeniedException         | 400 | false | these credentials may not read this secret
+        DecryptionFailure             | 400 | false | cannot decrypt the secret with its KMS key
+        InvalidRequestException       | 400 | false | cannot be read in its current state
+        InvalidParameterException     | 400 | false | refused as invalid
+        UnrecognizedClientException   | 400 | false | AWS refused the credentials
+        ExpiredTokenException         | 400 | true  | the credentials have expired
+        SomethingNew                  | 400 | false | answered SomethingNew: the request was refused
+        """)
+    void serviceErrorsAreClassifiedByCodeAndStatus(String code, int status, boolean transientFailure, String part) {
+        SecretsManagerException e = (SecretsManagerException) SecretsManagerException.builder().statusCode(status)
+                .requestId("r-1").awsErrorDetails(AwsErrorDetails.builder().errorCode(code.isEmpty() ? null : code)
+                        .errorMessage("server text " + "CANARY").build()).build();
+        BackendException failure = failures.of(REF, e);
+        assertThat(failure.isTransient()).isEqualTo(transientFailure);
+        assertThat(failure.getMessage()).startsWith("aws:noxus/db: AWS Secrets Manager (backend 'aws', region "
+                + "eu-west-1) answered ").contains(part).doesNotContain("CANARY");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        DecryptionFailure            | false
+        InternalServiceError         | true
+        ThrottlingException          | true
+        ResourceNotFoundException    | false
+        ''                           | true
+        """)
+    void batchEntryErrorsAreClassifiedByCode(String code, boolean transientFailure) {
+        assertThat(failures.ofCode(REF, code).isTransient()).isEqualTo(transientFailure);
+    }
+
+    @org.junit.jupiter.api.Test
+    void networkFailuresAndTimeoutsAreTransient() {
+        assertThat(failures.of(REF, SdkClientException.create("x", new ConnectException("refused"))))
+                .satisfies(e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageContaining("cannot reach AWS Secrets Manager (backend 'aws', region eu-west-1) "
+                        + "(ConnectException)");
+        assertThat(failures.of(REF, SdkClientException.create("x", new UnknownHostException("h"))).isTransient())
+                .isTrue();
+        assertThat(failures.of(REF, SdkClientException.create("x", new SocketTimeoutException("t"))))
+                .hasMessageContaining("gave no answer within 7 s");
+        assertThat(failures.of(REF, ApiCallTimeoutException.create(7000)).isTransient()).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void missingCredentialsOrRegionArePermanent() {
+        assertThat(failures.of(REF, SdkClientException.create("Unable to load credentials from any of the "
+                + "providers in the chain")))
+                .satisfies(e -> assertThat(e.isTransient()).isFalse())
+                .hasMessageContaining("no AWS credentials found");
+        assertThat(failures.of(REF, SdkClientException.create("Unable to load region from any of the providers")))
+                .satisfies(e -> assertThat(e.isTransient()).isFalse())
+                .hasMessageContaining("set region: in the backend");
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAssumeRoleFailureNamesTheRole() {
+        StsException denied = (StsException) StsException.builder().statusCode(403)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
+        BackendException e = failures.of(REF, SdkClientException.create("wrapped", denied));
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).startsWith("aws:noxus/db: assume_role arn:aws:iam::123456789012:role/r failed: "
+                + "AWS Secrets Manager");
+    }
+}
