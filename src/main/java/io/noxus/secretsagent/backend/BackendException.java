@@ -2,22 +2,37 @@ package io.noxus.secretsagent.backend;
 
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.secret.Reference;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A failure to get one reference, classified: transient failures (unreachable, throttled, sealed) are worth a retry
- * by whoever owns retries; permanent ones (missing, forbidden, malformed) need an operator. The message names the
+ * by whoever owns retries; permanent ones (missing, forbidden, malformed) need an operator. A throttling server's
+ * hint ({@code Retry-After}) travels with it, so the retry owner waits at least that long. The message names the
  * reference and backend, never a value.
  */
 public final class BackendException extends AgentException {
     private static final long serialVersionUID = 1L;
     private final boolean transientFailure;
+    private final transient Optional<Duration> retryAfter;
 
     public BackendException(Reference ref, boolean transientFailure, String reason) {
-        super(ref + ": " + reason);
+        this(ref, transientFailure, reason, Optional.empty());
+    }
+
+    public BackendException(Reference ref, boolean transientFailure, String reason, Optional<Duration> retryAfter) {
+        super(ref + ": " + reason + retryAfter.map(d -> " (the server asks to wait " + d.toSeconds() + " s)")
+                .orElse(""));
         this.transientFailure = transientFailure;
+        this.retryAfter = retryAfter;
     }
 
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /** How long the server asked us to wait before asking again, when it said so. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter == null ? Optional.empty() : retryAfter;
     }
 }

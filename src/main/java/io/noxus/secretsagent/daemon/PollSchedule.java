@@ -9,8 +9,8 @@ import java.util.random.RandomGenerator;
  * When one backend is asked next. After an answer without transient failures: the poll interval with jitter
  * ({@code interval × (1 ± jitter)}). After a transient failure (unreachable, throttled, sealed): exponential backoff
  * with "equal jitter" — the n-th consecutive failure waits {@code b/2 + random(0, b/2)} with
- * {@code b = min(max, initial × 2^(n-1))}. A permanent failure (missing, forbidden) waits the normal interval:
- * asking faster does not fix it, an operator does.
+ * {@code b = min(max, initial × 2^(n-1))}, and never less than a throttling server's {@code Retry-After}. A permanent
+ * failure (missing, forbidden) waits the normal interval: asking faster does not fix it, an operator does.
  */
 final class PollSchedule {
     private final Duration interval;
@@ -49,8 +49,16 @@ final class PollSchedule {
         return next;
     }
 
-    /** Records an answer; {@code error} is the first failure's message (names only), if any. */
+    /** Records an answer without a server's wait hint. */
     void answered(Instant now, boolean anyTransient, Optional<String> error) {
+        answered(now, anyTransient, error, Optional.empty());
+    }
+
+    /**
+     * Records an answer; {@code error} is the first failure's message (names only), if any; {@code retryAfter} the
+     * longest wait a throttling server asked for.
+     */
+    void answered(Instant now, boolean anyTransient, Optional<String> error, Optional<Duration> retryAfter) {
         if (error.isEmpty()) {
             lastSuccess = Optional.of(now);
             failingSince = Optional.empty();
@@ -60,7 +68,8 @@ final class PollSchedule {
         lastError = error.isPresent() ? error : lastError;
         if (anyTransient) {
             transientFailures++;
-            next = now.plus(backoff(transientFailures));
+            Duration wait = backoff(transientFailures);
+            next = now.plus(retryAfter.filter(hint -> hint.compareTo(wait) > 0).orElse(wait));
         } else {
             transientFailures = 0;
             next = now.plus(jittered(interval));

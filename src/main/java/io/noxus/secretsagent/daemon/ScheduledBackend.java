@@ -5,6 +5,7 @@ import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.secret.Reference;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,13 +73,20 @@ final class ScheduledBackend implements SecretBackend {
     private void record(Map<Reference, Fetched> answers) {
         boolean anyTransient = false;
         Optional<String> error = Optional.empty();
+        Optional<Duration> retryAfter = Optional.empty();
         for (Fetched f : answers.values()) {
             if (f.failure().isPresent()) {
-                anyTransient |= f.failure().get().isTransient();
-                error = error.isPresent() ? error : Optional.of(f.failure().get().getMessage());
+                BackendException failure = f.failure().get();
+                anyTransient |= failure.isTransient();
+                error = error.isPresent() ? error : Optional.of(failure.getMessage());
+                retryAfter = longest(retryAfter, failure.retryAfter());
             }
         }
-        schedule.answered(clock.instant(), anyTransient, error);
+        schedule.answered(clock.instant(), anyTransient, error, retryAfter);
+    }
+
+    private static Optional<Duration> longest(Optional<Duration> a, Optional<Duration> b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().compareTo(b.get()) >= 0 ? a.get() : b.get());
     }
 
     /** Marks the backend due now (e.g. the first cycle after a config reload). */

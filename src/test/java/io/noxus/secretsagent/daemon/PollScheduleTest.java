@@ -42,6 +42,17 @@ class PollScheduleTest {
     }
 
     @Test
+    void aThrottlingServersRetryAfterOutweighsAShorterBackoffButNeverShortensIt() {
+        PollSchedule s = schedule(0);
+        s.answered(t0, true, Optional.of("vault:x: throttled"), Optional.of(Duration.ofSeconds(9)));
+        assertThat(Duration.between(t0, s.next())).isEqualTo(Duration.ofSeconds(9));
+        for (int n = 2; n <= 9; n++) {
+            s.answered(t0, true, Optional.of("vault:x: throttled"), Optional.of(Duration.ofSeconds(1)));
+        }
+        assertThat(Duration.between(t0, s.next())).isGreaterThanOrEqualTo(Duration.ofSeconds(128));
+    }
+
+    @Test
     void theIntervalIsJitteredWithinItsFraction() {
         PollSchedule s = schedule(0.1);
         for (int i = 0; i < 100; i++) {

@@ -1,11 +1,14 @@
 package io.noxus.secretsagent.backend.aws;
 
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.secret.Reference;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -29,12 +32,14 @@ final class AwsFailures {
     private final String where;
     private final Duration timeout;
     private final String roleArn;
+    private final Clock clock;
 
     /** @param where the backend and region, as messages should name them */
-    AwsFailures(String where, Duration timeout, String roleArn) {
+    AwsFailures(String where, Duration timeout, String roleArn, Clock clock) {
         this.where = where;
         this.timeout = timeout;
         this.roleArn = roleArn;
+        this.clock = clock;
     }
 
     /** A failure reported inside a BatchGetSecretValue answer: an error code, no status. */
@@ -46,8 +51,8 @@ final class AwsFailures {
         StsException sts = find(e, StsException.class);
         if (sts != null) {
             Verdict inner = service(sts);
-            return new Verdict(inner.transientFailure(), "assume_role " + roleArn + " failed: " + inner.reason())
-                    .on(ref);
+            return new Verdict(inner.transientFailure(), "assume_role " + roleArn + " failed: " + inner.reason(),
+                    inner.retryAfter()).on(ref);
         }
         if (e instanceof AwsServiceException service) {
             return service(service).on(ref);
@@ -81,7 +86,12 @@ final class AwsFailures {
                 : e.awsErrorDetails().errorCode();
         Verdict verdict = classify(code, e.statusCode(), e.isThrottlingException());
         String id = e.requestId() == null || e.requestId().isEmpty() ? "" : ", request id " + e.requestId();
-        return new Verdict(verdict.transientFailure(), verdict.reason() + " (HTTP " + e.statusCode() + id + ")");
+        Optional<Duration> retryAfter = !verdict.transientFailure() || e.awsErrorDetails() == null
+                || e.awsErrorDetails().sdkHttpResponse() == null ? Optional.empty()
+                : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")
+                        .flatMap(h -> RetryAfter.parse(h, clock.instant()));
+        return new Verdict(verdict.transientFailure(), verdict.reason() + " (HTTP " + e.statusCode() + id + ")",
+                retryAfter);
     }
 
     private Verdict classify(String code, int status, boolean throttled) {
@@ -127,9 +137,13 @@ final class AwsFailures {
     }
 
     /** Whether a failure is worth a retry, and why it happened (without the reference). */
-    private record Verdict(boolean transientFailure, String reason) {
+    private record Verdict(boolean transientFailure, String reason, Optional<Duration> retryAfter) {
+        Verdict(boolean transientFailure, String reason) {
+            this(transientFailure, reason, Optional.empty());
+        }
+
         BackendException on(Reference ref) {
-            return new BackendException(ref, transientFailure, reason);
+            return new BackendException(ref, transientFailure, reason, retryAfter);
         }
     }
 

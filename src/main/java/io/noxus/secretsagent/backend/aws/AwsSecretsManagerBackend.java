@@ -7,6 +7,7 @@ import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +40,18 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
     private static final Logger LOG = LoggerFactory.getLogger(AwsSecretsManagerBackend.class);
 
     private final AwsBackendSettings settings;
+    private final Clock clock;
     private final Map<SecretAddress, SecretDocument> known = new HashMap<>();
     private AwsClients clients;
     private boolean batchDenied;
 
     public AwsSecretsManagerBackend(AwsBackendSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public AwsSecretsManagerBackend(AwsBackendSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
     }
 
     @Override
@@ -97,7 +104,7 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 + region.map(r -> ", region " + r).orElse("")
                 + settings.endpoint().map(e -> ", endpoint " + e).orElse("") + ")";
         return new AwsFailures(where, settings.requestTimeout(),
-                settings.assumeRole().map(AwsBackendSettings.AssumeRole::roleArn).orElse(""));
+                settings.assumeRole().map(AwsBackendSettings.AssumeRole::roleArn).orElse(""), clock);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.noxus.secretsagent.backend.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.VaultBackendSettings;
@@ -29,6 +30,7 @@ public final class VaultBackend implements SecretBackend {
     private final VaultBackendSettings settings;
     private final VaultHttp http;
     private final VaultSession session;
+    private final Clock clock;
     private final KvMounts mounts;
     private final Map<String, SecretDocument> held = new HashMap<>();
     /** KV v2 paths whose metadata the token may not read: their data is read every time instead. */
@@ -38,6 +40,7 @@ public final class VaultBackend implements SecretBackend {
         this.settings = settings;
         this.http = new VaultHttp(settings);
         this.session = new VaultSession(http, Logins.of(settings.auth(), environment), clock);
+        this.clock = clock;
         this.mounts = new KvMounts(settings.kvVersions());
     }
 
@@ -173,7 +176,7 @@ public final class VaultBackend implements SecretBackend {
         String what = e.kind() == VaultCallException.Kind.NOT_FOUND
                 ? "no such secret: " + e.getMessage() + "; check the path and the mount" : e.getMessage();
         return Fetched.failed(new BackendException(ref, e.isTransient(), "backend " + settings.name() + " ("
-                + http.address() + "): " + context + what));
+                + http.address() + "): " + context + what, RetryAfter.parse(e.retryAfterHeader(), clock.instant())));
     }
 
     @Override

@@ -27,14 +27,27 @@ final class VaultCallException extends RuntimeException {
 
     private final Kind kind;
     private final String apiPath;
+    /** The raw Retry-After header of a 429 or 503, when the server sent one. */
+    private final String retryAfter;
 
     VaultCallException(Kind kind, String apiPath, String message) {
+        this(kind, apiPath, message, null);
+    }
+
+    private VaultCallException(Kind kind, String apiPath, String message, String retryAfter) {
         super(message, null, false, false);
         this.kind = kind;
         this.apiPath = apiPath;
+        this.retryAfter = retryAfter;
     }
 
-    static VaultCallException forStatus(String apiPath, int status, String address) {
+    static VaultCallException forStatus(String apiPath, int status, String address, String retryAfter) {
+        VaultCallException plain = forStatus(apiPath, status, address);
+        return plain.kind == Kind.UNAVAILABLE && retryAfter != null
+                ? new VaultCallException(plain.kind, apiPath, plain.getMessage(), retryAfter) : plain;
+    }
+
+    private static VaultCallException forStatus(String apiPath, int status, String address) {
         return switch (status) {
             case 403 -> new VaultCallException(Kind.DENIED, apiPath, "permission denied (HTTP 403) on " + apiPath
                     + "; grant the agent's policy read on it, or check that its token is still valid");
@@ -51,6 +64,10 @@ final class VaultCallException extends RuntimeException {
 
     Kind kind() {
         return kind;
+    }
+
+    String retryAfterHeader() {
+        return retryAfter;
     }
 
     String apiPath() {

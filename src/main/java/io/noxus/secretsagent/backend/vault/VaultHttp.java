@@ -87,7 +87,7 @@ final class VaultHttp {
             if (status >= 200 && status < 300) {
                 return parse(apiPath, bytes, status);
             }
-            throw VaultCallException.forStatus(apiPath, status, address.toString());
+            throw VaultCallException.forStatus(apiPath, status, address.toString(), conn.getHeaderField("Retry-After"));
         } catch (SSLException e) {
             conn.disconnect();
             throw new VaultCallException(VaultCallException.Kind.TLS, apiPath, "TLS with " + address + " failed ("

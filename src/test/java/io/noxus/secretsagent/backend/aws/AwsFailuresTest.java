@@ -7,7 +7,12 @@ import io.noxus.secretsagent.secret.Reference;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -22,8 +27,9 @@ import software.amazon.awssdk.services.sts.model.StsException;
  */
 class AwsFailuresTest {
     private static final Reference REF = Reference.parse("aws:noxus/db");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final AwsFailures failures = new AwsFailures("AWS Secrets Manager (backend 'aws', region eu-west-1)",
-            Duration.ofSeconds(7), "arn:aws:iam::123456789012:role/r");
+            Duration.ofSeconds(7), "arn:aws:iam::123456789012:role/r", CLOCK);
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -49,6 +55,18 @@ class AwsFailuresTest {
         assertThat(failure.isTransient()).isEqualTo(transientFailure);
         assertThat(failure.getMessage()).startsWith("aws:noxus/db: AWS Secrets Manager (backend 'aws', region "
                 + "eu-west-1) answered ").contains(part).doesNotContain("CANARY");
+    }
+
+    @Test
+    void aThrottlingAnswerCarriesTheServersRetryAfterHint() {
+        SecretsManagerException e = (SecretsManagerException) SecretsManagerException.builder().statusCode(429)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException")
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(429)
+                                .putHeader("Retry-After", "Thu, 01 Jan 2026 00:00:42 GMT").build()).build()).build();
+        BackendException failure = failures.of(REF, e);
+        assertThat(failure.isTransient()).isTrue();
+        assertThat(failure.retryAfter()).contains(Duration.ofSeconds(42));
+        assertThat(failure.getMessage()).endsWith("(the server asks to wait 42 s)");
     }
 
     @ParameterizedTest

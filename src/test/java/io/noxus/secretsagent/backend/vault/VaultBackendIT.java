@@ -178,6 +178,25 @@ class VaultBackendIT {
     }
 
     @Test
+    void aRateLimitedServerIsTransientAndItsRetryAfterHintIsKept(@TempDir Path own) {
+        try (OpenBaoServer limited = OpenBaoServer.start(own)) {
+            VaultFixture.prepare(limited, own);
+            limited.bao("kv", "put", "secret/noxus/platform", "database_url=postgres://db/one");
+            limited.bao("write", "sys/quotas/config", "enable_rate_limit_response_headers=true");
+            limited.bao("write", "sys/quotas/rate-limit/agent", "rate=1", "interval=30s");
+            try (VaultBackend vault = new VaultBackend(VaultFixture.settings(limited, VaultFixture.tokenFile(limited,
+                    own, "reader")), Clock.systemUTC(), name -> null)) {
+                Map<Reference, Fetched> answers = vault.fetch(refs("secret/noxus/platform"));
+                var failure = answers.get(Reference.parse("vault:secret/noxus/platform")).failure().orElseThrow();
+                assertThat(failure.isTransient()).isTrue();
+                assertThat(failure.getMessage()).contains("is throttling requests (HTTP 429)");
+                assertThat(failure.retryAfter()).hasValueSatisfying(wait -> assertThat(wait)
+                        .isBetween(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30)));
+            }
+        }
+    }
+
+    @Test
     void aTokenFromTheEnvironmentWorksAndAnUnsetVariableSaysWhichOne() {
         String token = server.bao("token", "create", "-policy=reader", "-field=token");
         VaultBackendSettings settings = VaultFixture.settings(server, new TokenAuth(Optional.of("AGENT_VAULT_TOKEN"),
