@@ -26,7 +26,7 @@ final class Audit {
         this.sink = sink;
     }
 
-    void outputChanged(OutputResult r, List<String> references, List<String> actions, Instant at) {
+    void outputChanged(OutputResult r, List<String> actions, Instant at) {
         ObjectNode event = event("output_changed", at);
         event.put("output", r.name()).put("path", r.path()).put("status", r.status().name().toLowerCase(Locale.ROOT));
         ObjectNode vars = event.putObject("variables");
@@ -34,7 +34,7 @@ final class Audit {
         vars.set("removed", JSON.valueToTree(r.diff().removed()));
         vars.set("changed", JSON.valueToTree(r.diff().changed()));
         vars.put("previous_unknown", r.diff().previousUnknown());
-        event.set("references", JSON.valueToTree(references));
+        event.set("references", JSON.valueToTree(r.references()));
         event.set("services", JSON.valueToTree(r.services()));
         event.set("actions", JSON.valueToTree(actions));
         emit(event);

@@ -185,7 +185,7 @@ public final class Daemon implements AutoCloseable {
         scheduled.values().forEach(b -> b.schedule().skipIfDue(now));
         Map<String, List<String>> changedByService = new LinkedHashMap<>();
         for (OutputResult r : rendering.report().outputs()) {
-            status.output(r, References.of(context.config(), r), now);
+            status.output(r, now);
             if (r.status() != OutputResult.Status.UNCHANGED && r.status() != OutputResult.Status.FAILED) {
                 auditChange(r, now);
                 r.services().forEach(s -> changedByService.computeIfAbsent(s, k -> new ArrayList<>()).add(r.path()));
@@ -206,7 +206,7 @@ public final class Daemon implements AutoCloseable {
     private void auditChange(OutputResult r, Instant now) {
         List<String> actions = r.services().stream().map(s -> context.config().service(s))
                 .flatMap(Optional::stream).map(s -> s.name() + ": " + s.action()).toList();
-        audit.outputChanged(r, References.of(context.config(), r), actions, now);
+        audit.outputChanged(r, actions, now);
     }
 
     /** Runs the settled actions in service order, {@code parallelism} at a time, pinging the watchdog meanwhile. */

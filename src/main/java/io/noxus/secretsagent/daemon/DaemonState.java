@@ -23,7 +23,7 @@ public record DaemonState(long pid, String startedAt, String lastCycleAt, long c
                           Map<String, String> pendingActions, List<Acted> lastActions) {
     /** One output: its last successful render, last change, the references it uses and its keyed fingerprint. */
     public record Output(String name, String status, String lastSuccessAt, String lastChangeAt, String fingerprint,
-                         List<String> references, List<String> errors) {
+                         Map<String, String> references, List<String> errors) {
     }
 
     /** One backend: when it last answered, its last error, and when it is asked next. */

@@ -67,10 +67,12 @@ final class Status {
         reloadRejected = why;
     }
 
-    void output(OutputResult r, List<String> references, Instant now) {
+    /** Records one output of a cycle; a failed one keeps the references (and versions) of its last success. */
+    void output(OutputResult r, Instant now) {
         lastCycle = now;
         DaemonState.Output old = outputs.get(r.path());
         boolean ok = r.status() != OutputResult.Status.FAILED;
+        Map<String, String> references = ok || old == null ? r.references() : old.references();
         String lastSuccess = ok ? now.toString() : old == null ? null : old.lastSuccessAt();
         String lastChange = r.status().contentChanged() ? now.toString() : old == null ? null : old.lastChangeAt();
         outputs.put(r.path(), new DaemonState.Output(r.name(), ok ? "ok" : "stale", lastSuccess, lastChange, null,

@@ -44,6 +44,7 @@ final class EnvFileRenderer {
         EnvFormat format = EnvFormats.of(service.output().format());
         StringBuilder text = new StringBuilder(HEADER);
         Map<String, String> variables = new TreeMap<>();
+        Map<String, String> references = new TreeMap<>();
         for (Map.Entry<String, List<Binding>> entry : byName.entrySet()) {
             String name = entry.getKey();
             Binding winner;
@@ -61,6 +62,7 @@ final class EnvFileRenderer {
             try {
                 text.append(format.entry(name, text(name, value)));
                 variables.put(name, fingerprinter.ofVariable(name, value));
+                references.put(winner.mapping().ref().toString(), winner.version().orElse(""));
             } catch (UnrepresentableValueException e) {
                 errors.add("variable " + name + " (" + winner.mapping().ref() + ") cannot be written to "
                         + service.output().path() + " (format " + service.output().format().label() + "): "
@@ -70,7 +72,8 @@ final class EnvFileRenderer {
         if (!errors.isEmpty()) {
             return Rendered.failed(errors);
         }
-        return new Rendered(Optional.of(text.toString().getBytes(StandardCharsets.UTF_8)), variables, List.of());
+        return new Rendered(Optional.of(text.toString().getBytes(StandardCharsets.UTF_8)), variables, references,
+                List.of());
     }
 
     /**

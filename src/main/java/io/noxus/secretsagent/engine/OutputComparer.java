@@ -35,7 +35,7 @@ final class OutputComparer {
     Outcome compare(String name, OutputSpec spec, List<String> services, Rendered rendered) {
         OutputResult base = new OutputResult(name, spec.format() == OutputFormat.RAW ? "file" : "env",
                 spec.path().toString(), spec.format().label(), Status.FAILED, VariableDiff.NONE,
-                List.copyOf(services), rendered.errors());
+                List.copyOf(services), rendered.references(), rendered.errors());
         if (rendered.bytes().isEmpty()) {
             return new Outcome(spec, null, null, base);
         }
@@ -83,13 +83,13 @@ final class OutputComparer {
 
     private static OutputResult with(OutputResult base, Status status, VariableDiff diff) {
         return new OutputResult(base.name(), base.kind(), base.path(), base.format(), status, diff, base.services(),
-                List.of());
+                base.references(), List.of());
     }
 
     static OutputResult failed(OutputResult result, String error) {
         List<String> errors = new ArrayList<>(result.errors());
         errors.add(error);
         return new OutputResult(result.name(), result.kind(), result.path(), result.format(), Status.FAILED,
-                VariableDiff.NONE, result.services(), errors);
+                VariableDiff.NONE, result.services(), result.references(), errors);
     }
 }

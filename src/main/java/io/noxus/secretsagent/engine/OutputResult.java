@@ -1,14 +1,16 @@
 package io.noxus.secretsagent.engine;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * What happened (or, in a dry run, would happen) to one output. {@code name} is the service for env files and the
- * config location for secret files; {@code services} are the services a change of this output concerns. Names and
- * paths only, never values.
+ * What happened (or, in a dry run, would happen) to one output. {@code name} is the service for env files and
+ * {@code file:<name>} for secret files; {@code services} are the services a change of this output concerns;
+ * {@code references} the secrets it was rendered from, each with the backend's version ({@code ""} where the
+ * backend has none). Names, paths and versions only, never values.
  */
 public record OutputResult(String name, String kind, String path, String format, Status status, VariableDiff diff,
-                           List<String> services, List<String> errors) {
+                           List<String> services, Map<String, String> references, List<String> errors) {
     public enum Status {
         /** The file did not exist and is (or would be) written. */
         CREATED,

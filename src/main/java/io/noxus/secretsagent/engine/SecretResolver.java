@@ -49,6 +49,11 @@ final class SecretResolver {
         return document(ref).value(ref);
     }
 
+    /** The backend's version of the document a fetched reference lives in, when it has versions. */
+    Optional<String> version(Reference ref) {
+        return document(ref).version();
+    }
+
     Resolved expand(List<Mapping> mappings) {
         List<Binding> bindings = new ArrayList<>();
         Map<Mapping, String> failedBulk = new LinkedHashMap<>();
@@ -56,9 +61,11 @@ final class SecretResolver {
             if (!mapping.bulk()) {
                 String name = mapping.env().orElseThrow();
                 try {
-                    bindings.add(new Binding(name, mapping, Optional.of(value(mapping.ref())), Optional.empty()));
+                    bindings.add(new Binding(name, mapping, Optional.of(value(mapping.ref())),
+                            version(mapping.ref()), Optional.empty()));
                 } catch (BackendException e) {
-                    bindings.add(new Binding(name, mapping, Optional.empty(), Optional.of(e.getMessage())));
+                    bindings.add(new Binding(name, mapping, Optional.empty(), Optional.empty(),
+                            Optional.of(e.getMessage())));
                 }
                 continue;
             }
@@ -84,7 +91,7 @@ final class SecretResolver {
                         + name + "', which is not valid (" + ENV_NAME + "); map it explicitly (" + mapping.location()
                         + ")");
             }
-            out.add(new Binding(name, mapping, Optional.of(value), Optional.empty()));
+            out.add(new Binding(name, mapping, Optional.of(value), doc.version(), Optional.empty()));
         });
         return out;
     }

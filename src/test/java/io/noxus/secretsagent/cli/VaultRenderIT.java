@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.OpenBaoServer;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,6 +89,20 @@ class VaultRenderIT {
         assertThat(read("out/worker-general.env")).doesNotContain("BANKING").contains("NODE_OPENAI");
         assertThat(read("out/env.vm")).doesNotContain("NODE_", "REDIS_URL").contains("DATABASE_URL");
         assertThat(run("render", "-c", config.toString(), "--detailed-exitcode").exit()).isZero();
+    }
+
+    @Test
+    void theReportNamesEachReferenceWithItsKvVersion() throws IOException {
+        server.bao("kv", "put", "secret/noxus/platform", "database_url=pg://" + CANARY + "-db2",
+                "redis_url=redis://" + CANARY + "-redis");
+        Run run = run("render", "-c", config.toString(), "--dry-run", "--output", "json");
+        JsonNode backend = new ObjectMapper().readTree(run.out()).get("outputs").get(0);
+        assertThat(backend.get("name").asText()).isEqualTo("backend");
+        assertThat(backend.get("references").get("vault:secret/noxus/platform#database_url").asText()).isEqualTo("2");
+        assertThat(backend.get("references").get("file:AUTH_SECRET").asText()).isEmpty();
+        JsonNode finance = new ObjectMapper().readTree(run.out()).get("outputs").get(2);
+        assertThat(finance.get("references").get("vault:secret/noxus/custom-nodes").asText()).isEqualTo("1");
+        assertThat(finance.get("references").get("vault:kv1/finance#banking_api_key").asText()).as("KV v1").isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.noxus.secretsagent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -153,8 +154,8 @@ class DaemonTest {
         assertThat(acted()).containsExactly("systemctl kill --kill-whom=main --signal=SIGHUP worker.service");
         assertThat(Files.getLastModifiedTime(dir.resolve("out/api.env")).toMillis()).isEqualTo(apiModified);
         assertThat(audit).anySatisfy(line -> assertThat(line).contains("\"event\":\"output_changed\"",
-                "\"output\":\"worker\"", "\"changed\":[\"NODE_KEY\"]", "\"references\":[\"file:db#password\","
-                        + "\"file:db#user\",\"file:node_key\"]"));
+                "\"output\":\"worker\"", "\"changed\":[\"NODE_KEY\"]", "\"references\":{\"file:db#password\":\"\","
+                        + "\"file:db#user\":\"\",\"file:node_key\":\"\"}"));
     }
 
     @Test
@@ -251,7 +252,7 @@ class DaemonTest {
         runFor(Duration.ofSeconds(10));
         DaemonState state = DaemonState.load(dir.resolve("run/state.json")).orElseThrow();
         DaemonState.Output api = state.outputs().get(dir.resolve("out/api.env").toString());
-        assertThat(api.references()).containsExactly("file:db#password", "file:db#user");
+        assertThat(api.references()).containsExactly(entry("file:db#password", ""), entry("file:db#user", ""));
         assertThat(api.fingerprint()).hasSize(43);
         assertThat(state.lastActions()).extracting(DaemonState.Acted::service).containsExactly("api", "worker", "beat");
         String text = Files.readString(dir.resolve("run/state.json")) + String.join("\n", audit);
