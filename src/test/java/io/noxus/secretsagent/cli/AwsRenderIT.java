@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.noxus.secretsagent.testsupport.MotoServer;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +75,7 @@ class AwsRenderIT {
 
     @Test
     void rendersFileAndAwsReferencesIntoTheirScopes() throws IOException {
-        Run run = render();
+        InProcess.Run run = render();
 
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(vars("frontend.env")).isEqualTo("FRONT_TOKEN=\"front-1\"\nREDIS_PASSWORD=\"redis-1\"\n");
@@ -103,7 +101,7 @@ class AwsRenderIT {
         MOTO.stop();
         try {
             write("secrets.yaml", "REDIS_PASSWORD: \"redis-2\"\nFRONT_TOKEN: \"front-1\"\n");
-            Run run = render();
+            InProcess.Run run = render();
 
             assertThat(run.exit()).isEqualTo(1);
             assertThat(run.out()).contains("backend", "FAILED, previous content kept",
@@ -121,7 +119,7 @@ class AwsRenderIT {
         MOTO.reset();
         setUp();
         write("secrets.yaml", "REDIS_PASSWORD: \"redis-2\"\nFRONT_TOKEN: \"front-1\"\n");
-        Run recovered = render();
+        InProcess.Run recovered = render();
         assertThat(recovered.exit()).as(recovered.all()).isZero();
         assertThat(read("backend.env")).contains("REDIS_PASSWORD=\"redis-2\"", "DATABASE_URL=");
     }
@@ -132,7 +130,7 @@ class AwsRenderIT {
             admin.deleteSecret(b -> b.secretId("noxus/bank").forceDeleteWithoutRecovery(true));
             admin.putSecretValue(b -> b.secretId("noxus/platform").secretString("{\"renamed\": \"x\"}"));
         }
-        Run run = render();
+        InProcess.Run run = render();
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("answered ResourceNotFoundException: no such secret (or version)",
@@ -143,23 +141,14 @@ class AwsRenderIT {
         assertThat(read("frontend.env")).contains("FRONT_TOKEN");
     }
 
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private Run render(String... extra) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private InProcess.Run render(String... extra) {
         String[] args = new String[4 + extra.length];
         args[0] = "render";
         args[1] = "--no-act";   // files only: there are no units to restart on the test host
         args[2] = "-c";
         args[3] = config.toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+        return InProcess.run(args);
     }
 
     /** An env file without the agent's header comment. */

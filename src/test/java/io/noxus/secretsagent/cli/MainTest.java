@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,10 +32,6 @@ class MainTest {
               - {env: ETL, ref: "file:etl", scope: workers}
             """;
 
-    /** What one command line printed and returned. */
-    record Run(int exit, String out, String err) {
-    }
-
     @TempDir
     Path dir;
     Path config;
@@ -52,11 +46,8 @@ class MainTest {
         return PrivateFiles.write(dir, name, text);
     }
 
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private InProcess.Run run(String... args) {
+        return InProcess.run(args);
     }
 
     @Test
@@ -70,7 +61,8 @@ class MainTest {
     void aDryRunDiffNamesVariablesAndDueUnitsAndWritesNothing() throws IOException {
         run("render", "--no-act", "-c", config.toString());
         write("secrets.yaml", "db: \"pg://two\"\netl: \"pg://etl\"\n");
-        Run run = run("render", "--no-act", "-c", config.toString(), "--dry-run", "--diff", "--detailed-exitcode");
+        InProcess.Run run = run("render", "--no-act", "-c", config.toString(), "--dry-run", "--diff",
+                "--detailed-exitcode");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.out()).contains("api", "would be changed", "~DB", "due: restart noxus-backend.service "
                 + "(service api)", "2 outputs: 2 would change, 0 failed (dry run)");
@@ -79,7 +71,7 @@ class MainTest {
 
     @Test
     void jsonOutputCarriesStatusDiffAndActionsForAnsible() throws IOException {
-        Run run = run("render", "--no-act", "-c", config.toString(), "--output", "json", "--dry-run");
+        InProcess.Run run = run("render", "--no-act", "-c", config.toString(), "--output", "json", "--dry-run");
         assertThat(run.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("dry_run").asBoolean()).isTrue();
@@ -95,7 +87,7 @@ class MainTest {
     @Test
     void aBadConfigExitsOneWithOneLocatedLine() throws IOException {
         write("config.yaml", CONFIG.replace("scope: workers", "scope: pool:x"));
-        Run run = run("render", "--no-act", "-c", config.toString());
+        InProcess.Run run = run("render", "--no-act", "-c", config.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("error: " + config + ": mappings[1].scope: unknown scope 'pool:x': no "
                 + "configured worker has pool x" + System.lineSeparator());
@@ -104,7 +96,7 @@ class MainTest {
     @Test
     void aMissingSecretExitsOneAndStillWritesTheOutputsThatDoNotNeedIt() throws IOException {
         write("secrets.yaml", "db: \"pg://one\"\n");
-        Run run = run("render", "--no-act", "-c", config.toString(), "--detailed-exitcode");
+        InProcess.Run run = run("render", "--no-act", "-c", config.toString(), "--detailed-exitcode");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("error: file:etl: no key 'etl' in the secrets file " + dir.resolve("secrets.yaml")
                 + "; add it or fix the reference");
@@ -115,7 +107,7 @@ class MainTest {
     @Test
     void aReferenceToAKeyMissingFromTheSecretsFileExitsOneNamingKeyAndFile() throws Exception {
         Path fixture = Path.of(getClass().getResource("/config/bad-missing-key-in-secrets-file.yaml").toURI());
-        Run run = run("render", "-c", fixture.toString(), "--dry-run");
+        InProcess.Run run = run("render", "-c", fixture.toString(), "--dry-run");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("    error: file:NO_SUCH_KEY: no key 'NO_SUCH_KEY' in the secrets file "
                 + fixture.resolveSibling("secrets.yaml") + "; add it or fix the reference");
@@ -123,7 +115,7 @@ class MainTest {
 
     @Test
     void aWrongOptionExitsOneNotTheChangedCode() {
-        Run run = run("render", "--no-such-option");
+        InProcess.Run run = run("render", "--no-such-option");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("Unknown option: '--no-such-option'");
     }
@@ -131,7 +123,7 @@ class MainTest {
     @Test
     void checkPrintsTheScopeMatrixAndWarnsAboutALooseSecretsFile() throws IOException {
         Files.setPosixFilePermissions(dir.resolve("secrets.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
-        Run run = run("check", "-c", config.toString(), "--backends");
+        InProcess.Run run = run("check", "-c", config.toString(), "--backends");
         assertThat(run.exit()).isZero();
         assertThat(run.out().lines()).contains(
                 "VARIABLE  REFERENCE  SCOPE    api  worker",
@@ -145,7 +137,7 @@ class MainTest {
     @Test
     void checkWithBackendsFailsWhenAReferenceIsMissing() throws IOException {
         write("secrets.yaml", "db: \"pg://one\"\n");
-        Run run = run("check", "-c", config.toString(), "--backends");
+        InProcess.Run run = run("check", "-c", config.toString(), "--backends");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("FAILED  file:etl: file:etl: no key 'etl'");
     }

@@ -7,8 +7,6 @@ import io.noxus.secretsagent.testsupport.PrivateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +78,7 @@ class VaultRenderIT {
 
     @Test
     void rendersAConfigMixingFileAndVaultReferences() throws IOException {
-        Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
+        InProcess.Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
         assertThat(run.exit()).as(run.all()).isEqualTo(2);
         assertThat(read("out/backend.env")).endsWith("\nAUTH_SECRET=\"" + CANARY + "-auth-one\"\n"
                 + "DATABASE_URL=\"pg://" + CANARY + "-db\"\nREDIS_URL=\"redis://" + CANARY + "-redis\"\n");
@@ -95,7 +93,7 @@ class VaultRenderIT {
     void theReportNamesEachReferenceWithItsKvVersion() throws IOException {
         server.bao("kv", "put", "secret/noxus/platform", "database_url=pg://" + CANARY + "-db2",
                 "redis_url=redis://" + CANARY + "-redis");
-        Run run = run("render", "-c", config.toString(), "--dry-run", "--output", "json");
+        InProcess.Run run = run("render", "-c", config.toString(), "--dry-run", "--output", "json");
         JsonNode backend = new ObjectMapper().readTree(run.out()).get("outputs").get(0);
         assertThat(backend.get("name").asText()).isEqualTo("backend");
         assertThat(backend.get("references").get("vault:secret/noxus/platform#database_url").asText()).isEqualTo("2");
@@ -117,7 +115,7 @@ class VaultRenderIT {
         server.close();
         write("secrets.yaml", "AUTH_SECRET: \"" + CANARY + "-auth-two\"\n");
 
-        Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
+        InProcess.Run run = run("render", "-c", config.toString(), "--detailed-exitcode");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("vault:secret/noxus/platform: backend vault (" + server.address()
                 + "): cannot get a token: cannot reach " + server.address());
@@ -149,19 +147,10 @@ class VaultRenderIT {
                 "cannot reach", "is not valid (expired or revoked)", "cannot be written to");
     }
 
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        printed.add(out.toString());
-        printed.add(err.toString());
-        return new Run(exit, out.toString(), err.toString());
+    private InProcess.Run run(String... args) {
+        InProcess.Run run = InProcess.run(args);
+        printed.add(run.all());
+        return run;
     }
 
     private Path write(String name, String content) {

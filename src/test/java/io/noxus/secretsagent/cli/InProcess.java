@@ -1,0 +1,24 @@
+package io.noxus.secretsagent.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs one command line in this JVM, as the launcher would, and keeps what it printed. */
+final class InProcess {
+    /** What one command line printed and returned. */
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private InProcess() {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
