@@ -147,6 +147,12 @@ class PackagesIT {
         Files.createSymbolicLink(link, top.resolve("bin/noxus-secrets-agent"));
         assertThat(ok(link.toString(), "version").stdoutText()).startsWith("noxus-secrets-agent ");
         assertThat(ok(link.toString(), "--help").stdoutText()).contains("render", "check", "daemon", "status");
+        // Every command's help reads like a manual page: options, exit status, files, environment.
+        for (String command : List.of("render", "check", "daemon", "status")) {
+            assertThat(ok(link.toString(), command, "--help").stdoutText()).contains("Usage: noxus-secrets-agent " + command,
+                    "--config", "Exit status:", "  2   render --detailed-exitcode: something changed", "Files:",
+                    "/etc/noxus-secrets-agent/config.yaml", "Environment:", "NOXUS_AGENT_JAVA_OPTS");
+        }
     }
 
     /** The maintainer scripts' systemd part against a real systemd: install, upgrade (stop, start), remove, purge. */
