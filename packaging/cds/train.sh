@@ -24,7 +24,9 @@ run() {
 run render render -c "$cfg" --diff --output json >/dev/null
 run render2 render -c "$cfg" --no-act >/dev/null
 run check check -c "$cfg" --backends >/dev/null
-run daemon daemon -c "$cfg" >/dev/null 2>&1 &
+# Not through run(): `run … &` would fork a subshell, and $! would be the subshell, not the JVM to stop.
+"$java" -Xshare:off -XX:DumpLoadedClassList="$work/daemon.lst" -XX:+UseSerialGC -jar "$target/noxus-secrets-agent.jar" \
+    daemon -c "$cfg" >/dev/null 2>&1 &
 pid=$!
 i=0
 until grep -qs '"cycles" : [3-9]' "$work/run/state.json"; do
