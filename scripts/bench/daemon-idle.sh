@@ -14,6 +14,8 @@ trap '[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm
 mkdir -p "$work/agent/bin" "$work/target" "$work/cfg"
 cp agent/bin/noxus-secrets-agent "$work/agent/bin/"
 cp -r target/noxus-secrets-agent.jar target/lib "$work/target/"
+# The class list too: the launcher builds the CDS archive from it (NOXUS_AGENT_CDS=off measures without).
+[ ! -f target/classes.lst ] || cp target/classes.lst "$work/target/"
 cp config/secrets.example.yaml "$work/cfg/"
 sed -e 's#\.\./out#../out#g' config/example.yaml > "$work/cfg/config.yaml"
 printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n  runtime_dir: ../run\n' >> "$work/cfg/config.yaml"

@@ -6,8 +6,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: wires the commands and maps every error to its exit code, in one place. */
+/* scope = INHERIT: every subcommand gets -h/--help and the manual-page sections below (exit status, files,
+   environment), so `noxus-secrets-agent render --help` reads like `man`. */
 @Command(name = "noxus-secrets-agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Renders scoped env files for Noxus services from secret backends.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success (render --detailed-exitcode: nothing changed)",
+            "1:error: config, usage, a failed output, action or check --backends",
+            "2:render --detailed-exitcode: something changed"},
+        footerHeading = "%nFiles:%n",
+        footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
+            "  /var/lib/noxus-secrets-agent          state: host key, fingerprints, lock",
+            "  /run/noxus-secrets-agent/state.json   the daemon's last cycle (status)",
+            "",
+            "Environment:",
+            "  JAVA_HOME              the Java the launcher runs (else java on PATH)",
+            "  NOXUS_AGENT_JAVA_OPTS  extra JVM options, after the shipped ones",
+            "  NOXUS_AGENT_DEBUG      set: a stack trace on an internal error",
+            "",
+            "See also: /opt/noxus-secrets-agent/README.md and docs/,",
+            "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
             VersionCommand.class})
 public final class Main implements Runnable {

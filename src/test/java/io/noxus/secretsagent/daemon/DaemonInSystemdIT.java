@@ -65,6 +65,10 @@ class DaemonInSystemdIT {
                 .replace("/etc/noxus-secrets-agent/config.yaml", share.resolve("etc/config.yaml").toString())
                 .replace("WatchdogSec=60", "WatchdogSec=4");
         Files.writeString(box.units().resolve(AGENT), unit);
+        // The box's / is the host's, read-only: the shared folder stands in for /opt, /etc and the output root. It
+        // lives under /tmp, which the unit's PrivateTmp= hides, so it is bound into the unit's namespace.
+        Files.createDirectories(box.units().resolve(AGENT + ".d"));
+        Files.writeString(box.units().resolve(AGENT + ".d/box.conf"), "[Service]\nBindPaths=" + share + "\n");
         ok(box.exec("systemctl", "daemon-reload"));
         Exec.Result start = box.exec("systemctl", "start", AGENT);   // returns once the agent sent READY=1
         assertThat(start.ok()).as(() -> start.stderrText() + journal()).isTrue();
