@@ -54,11 +54,10 @@ final class RenderCommand implements Callable<Integer> {
 
     enum OutputMode { text, json }
 
-    /** The report as JSON with snake_case keys and top-level {@code changed} / {@code failed}, as Ansible expects. */
-    static String json(RenderReport report) throws JsonProcessingException {
-        return json(report, List.of());
-    }
-
+    /**
+     * The report as JSON with snake_case keys, top-level {@code changed} / {@code failed} as Ansible expects, and the
+     * actions taken.
+     */
     static String json(RenderReport report, List<ActionResult> acted) throws JsonProcessingException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -92,9 +91,7 @@ final class RenderCommand implements Callable<Integer> {
             out.println(json(report, acted));
         } else {
             ReportPrinter.render(report, diff, out);
-            acted.forEach(a -> out.println("acted: " + a.action() + " " + String.join(" ", a.units()) + " (service "
-                    + a.service() + "): " + a.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (a.outcome().failed() ? " - " + a.detail() : "")));
+            ReportPrinter.acted(acted, out);
         }
         if (report.failed() || acted.stream().anyMatch(a -> a.outcome().failed())) {
             return 1;

@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.action.ActionResult;
 import io.noxus.secretsagent.engine.CheckReport;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.engine.PlannedAction;
@@ -7,6 +8,7 @@ import io.noxus.secretsagent.engine.RenderReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Text views of reports, for people. Everything printed is a name, a path or a reference. */
 final class ReportPrinter {
@@ -46,6 +48,15 @@ final class ReportPrinter {
         long failed = report.outputs().stream().filter(r -> r.status() == OutputResult.Status.FAILED).count();
         out.printf("%d outputs: %d %s, %d failed%s%n", report.outputs().size(), changed,
                 report.dryRun() ? "would change" : "written", failed, report.dryRun() ? " (dry run)" : "");
+    }
+
+    /** One line per action taken: what ran on which units, and how it ended (with the reason when it failed). */
+    static void acted(List<ActionResult> acted, PrintWriter out) {
+        for (ActionResult a : acted) {
+            out.println("acted: " + a.action() + " " + String.join(" ", a.units()) + " (service " + a.service()
+                    + "): " + a.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + (a.outcome().failed() ? " - " + a.detail() : ""));
+        }
     }
 
     static void check(CheckReport report, PrintWriter out) {

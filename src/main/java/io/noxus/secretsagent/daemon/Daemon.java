@@ -2,6 +2,7 @@ package io.noxus.secretsagent.daemon;
 
 import io.noxus.secretsagent.action.ActionResult;
 import io.noxus.secretsagent.action.ActionRunner;
+import io.noxus.secretsagent.action.ProcessRunner;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.DaemonSettings;
 import io.noxus.secretsagent.config.ServiceSpec;
@@ -12,6 +13,10 @@ import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.time.Sleeper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +27,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +56,7 @@ public final class Daemon implements AutoCloseable {
      */
     public record Wiring(Path configFile, Function<Path, AgentContext> opener,
                          Function<AgentConfig, ActionRunner> runners, Notifier notifier,
-                         java.util.function.Consumer<String> audit, Clock clock, Sleeper sleeper, Runnable wake,
+                         Consumer<String> audit, Clock clock, Sleeper sleeper, Runnable wake,
                          RandomGenerator random, String machineId) {
     }
 
@@ -124,20 +130,20 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The host's wiring: real time, real systemctl, systemd-notify, audit lines to stdout. */
-    public static Daemon forHost(Path configFile, java.io.PrintWriter auditOut) {
+    public static Daemon forHost(Path configFile, PrintWriter auditOut) {
         Wakeup wakeup = new Wakeup();
         Clock clock = Clock.systemUTC();
         String machineId = "";
         try {
-            machineId = java.nio.file.Files.readString(Path.of("/etc/machine-id")).strip();
-        } catch (java.io.IOException e) {
+            machineId = Files.readString(Path.of("/etc/machine-id")).strip();
+        } catch (IOException e) {
             LOG.warn("no /etc/machine-id ({}); actions get no per-host splay", e.getClass().getSimpleName());
         }
         return new Daemon(new Wiring(configFile, AgentContext::open,
                 config -> ActionRunner.forHost(config.daemon().healthTimeout(), clock, Sleeper.SYSTEM),
-                Notifier.fromEnvironment(System.getenv(), new io.noxus.secretsagent.action.ProcessRunner(),
+                Notifier.fromEnvironment(System.getenv(), new ProcessRunner(),
                         ProcessHandle.current().pid()),
-                line -> auditOut.println(line), clock, wakeup, wakeup::wake, new java.util.SplittableRandom(),
+                line -> auditOut.println(line), clock, wakeup, wakeup::wake, new SplittableRandom(),
                 machineId));
     }
 
@@ -171,12 +177,8 @@ public final class Daemon implements AutoCloseable {
         try {
             rendering = engine.run(new RenderOptions(Set.of(), false, Duration.ofSeconds(30), w.clock(), w.sleeper(),
                     held));
-        } catch (AgentException e) {
-            LOG.warn("render cycle failed: {}; retrying in {} s", e.getMessage(), d.backoffInitial().toSeconds());
-            retryAt = now.plus(d.backoffInitial());
-            return;
         } catch (RuntimeException e) {
-            LOG.warn("render cycle failed ({}); retrying in {} s", e.getClass().getName(), d.backoffInitial().toSeconds());
+            LOG.warn("render cycle failed: {}; retrying in {} s", describe(e), d.backoffInitial().toSeconds());
             retryAt = now.plus(d.backoffInitial());
             return;
         }
@@ -297,6 +299,11 @@ public final class Daemon implements AutoCloseable {
         return next;
     }
 
+    /** An agent error's message (it names things, never values); for anything else only its type. */
+    private static String describe(RuntimeException e) {
+        return e instanceof AgentException ? e.getMessage() : "unexpected " + e.getClass().getName();
+    }
+
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
@@ -305,11 +312,8 @@ public final class Daemon implements AutoCloseable {
         AgentContext fresh;
         try {
             fresh = w.opener().apply(w.configFile());
-        } catch (AgentException e) {
-            rejected(now, e.getMessage());
-            return;
         } catch (RuntimeException e) {
-            rejected(now, "unexpected " + e.getClass().getName());
+            rejected(now, describe(e));
             return;
         }
         AgentContext old = context;
@@ -360,7 +364,7 @@ public final class Daemon implements AutoCloseable {
     private void saveState() {
         try {
             status.save(context.config(), settler, cycles);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the state file {} ({})", context.config().daemon().stateFile(),
                     e.getClass().getSimpleName());
         }

@@ -112,7 +112,7 @@ public final class RenderEngine {
             SecretValue value = resolver.value(file.ref());
             String key = file.ref().toString();
             return new Rendered(Optional.of(value.bytes()), Map.of(key, fingerprinter.ofVariable(key, value)),
-                    Map.of(file.ref().toString(), resolver.version(file.ref()).orElse("")), List.of());
+                    Map.of(key, resolver.version(file.ref()).orElse("")), List.of());
         } catch (BackendException e) {
             return Rendered.failed(List.of(e.getMessage()));
         }
