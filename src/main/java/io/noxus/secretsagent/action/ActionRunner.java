@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -32,9 +33,8 @@ public final class ActionRunner {
         this.health = health;
     }
 
-    /** The real thing: {@code systemctl} on this host, real processes, real time. */
-    public static ActionRunner forHost(Duration healthTimeout, Clock clock, Sleeper sleeper) {
-        CommandRunner runner = new ProcessRunner();
+    /** The real thing: {@code systemctl} through the given runner, health checked on the given clock. */
+    public static ActionRunner forHost(Duration healthTimeout, Clock clock, Sleeper sleeper, CommandRunner runner) {
         Systemctl systemctl = new Systemctl(List.of("systemctl"), runner, healthTimeout.plusSeconds(60));
         return new ActionRunner(spec -> Actions.of(spec, systemctl, runner), systemctl,
                 new HealthCheck(systemctl, clock, sleeper, healthTimeout, Duration.ofSeconds(1)));
@@ -42,46 +42,47 @@ public final class ActionRunner {
 
     public ActionResult run(ServiceSpec service, Restorer restorer) {
         ActionSpec spec = service.action();
-        String label = spec.toString();
         if (spec.kind() == ActionSpec.Kind.NONE) {
-            return new ActionResult(service.name(), label, service.units(), Outcome.SKIPPED, "action none");
+            return result(service, Outcome.SKIPPED, "action none");
         }
         Action action = actions.apply(spec);
         try {
             List<String> watched = spec.kind() == ActionSpec.Kind.TRY_RESTART ? running(service.units())
                     : service.units();
-            String failure = failureOf(action.apply(service));
-            if (failure == null && spec.restarts()) {
-                failure = unhealthy(watched);
-            }
-            if (failure == null) {
-                return new ActionResult(service.name(), label, service.units(), Outcome.OK, "done");
+            Optional<String> failure = applyAndCheck(action, service, watched);
+            if (failure.isEmpty()) {
+                return result(service, Outcome.OK, "done");
             }
             if (!spec.rollback() || !spec.restarts()) {
-                return new ActionResult(service.name(), label, service.units(), Outcome.FAILED, failure);
+                return result(service, Outcome.FAILED, failure.get());
             }
             if (!restorer.restore()) {
-                return new ActionResult(service.name(), label, service.units(), Outcome.FAILED, failure
-                        + "; no previous file to roll back to");
+                return result(service, Outcome.FAILED, failure.get() + "; no previous file to roll back to");
             }
-            String again = failureOf(action.apply(service));
-            if (again == null) {
-                again = unhealthy(watched);
-            }
-            return again == null
-                    ? new ActionResult(service.name(), label, service.units(), Outcome.ROLLED_BACK, failure
+            Optional<String> again = applyAndCheck(action, service, watched);
+            return again.isEmpty()
+                    ? result(service, Outcome.ROLLED_BACK, failure.get()
                             + "; the previous file was restored and the units are active again")
-                    : new ActionResult(service.name(), label, service.units(), Outcome.ROLLBACK_FAILED, failure
-                            + "; the previous file was restored, but: " + again);
+                    : result(service, Outcome.ROLLBACK_FAILED, failure.get()
+                            + "; the previous file was restored, but: " + again.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new ActionResult(service.name(), label, service.units(), Outcome.FAILED,
-                    "interrupted while checking the units");
+            return result(service, Outcome.FAILED, "interrupted while checking the units");
         }
     }
 
-    private static String failureOf(Action.Result result) {
-        return result.ok() ? null : result.detail();
+    private static ActionResult result(ServiceSpec service, Outcome outcome, String detail) {
+        return new ActionResult(service.name(), service.action().toString(), service.units(), outcome, detail);
+    }
+
+    /** Applies the action and, after a restart, checks the watched units; empty when all went well. */
+    private Optional<String> applyAndCheck(Action action, ServiceSpec service, List<String> watched)
+            throws InterruptedException {
+        Action.Result applied = action.apply(service);
+        if (!applied.ok()) {
+            return Optional.of(applied.detail());
+        }
+        return service.action().restarts() ? unhealthy(watched) : Optional.empty();
     }
 
     private List<String> running(List<String> units) {
@@ -95,14 +96,11 @@ public final class ActionRunner {
         return out;
     }
 
-    private String unhealthy(List<String> units) throws InterruptedException {
+    private Optional<String> unhealthy(List<String> units) throws InterruptedException {
         List<String> problems = new ArrayList<>();
         for (String unit : units) {
-            String problem = health.check(unit);
-            if (problem != null) {
-                problems.add(problem);
-            }
+            health.check(unit).ifPresent(problems::add);
         }
-        return problems.isEmpty() ? null : String.join("; ", problems);
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 }

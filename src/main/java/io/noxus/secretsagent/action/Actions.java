@@ -29,9 +29,9 @@ public final class Actions {
             if (args.isEmpty() || service.units().isEmpty()) {
                 return new Result(true, "nothing to do");
             }
-            String failure = systemctl.run(args, service.units());
-            return failure == null ? new Result(true, "systemctl " + String.join(" ", args) + " "
-                    + String.join(" ", service.units())) : new Result(false, failure);
+            return systemctl.run(args, service.units()).map(failure -> new Result(false, failure))
+                    .orElseGet(() -> new Result(true, "systemctl " + String.join(" ", args) + " "
+                            + String.join(" ", service.units())));
         }
     }
 

@@ -4,6 +4,7 @@ import io.noxus.secretsagent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * After a restart, a unit is healthy once {@code systemctl is-active} says {@code active} and still does
@@ -26,8 +27,8 @@ public final class HealthCheck {
         this.stableFor = stableFor.compareTo(timeout) < 0 ? stableFor : timeout.dividedBy(2);
     }
 
-    /** {@code null} when the unit is healthy, else its last state and why it is not. */
-    public String check(String unit) throws InterruptedException {
+    /** Empty when the unit is healthy, else its last state and why it is not. */
+    public Optional<String> check(String unit) throws InterruptedException {
         Instant deadline = clock.instant().plus(timeout);
         Instant activeSince = null;
         String state;
@@ -38,17 +39,17 @@ public final class HealthCheck {
                 case "active" -> {
                     activeSince = activeSince == null ? now : activeSince;
                     if (!now.isBefore(activeSince.plus(stableFor))) {
-                        return null;
+                        return Optional.empty();
                     }
                 }
                 case "failed", "inactive" -> {
-                    return unit + " is " + state + " after the restart";
+                    return Optional.of(unit + " is " + state + " after the restart");
                 }
                 default -> activeSince = null;
             }
             if (!now.isBefore(deadline)) {
-                return unit + " is not stably active " + timeout.toSeconds() + " s after the restart (state: "
-                        + state + ")";
+                return Optional.of(unit + " is not stably active " + timeout.toSeconds() + " s after the restart "
+                        + "(state: " + state + ")");
             }
             sleeper.sleep(POLL);
         }

@@ -3,6 +3,7 @@ package io.noxus.secretsagent.action;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** systemctl through a {@link CommandRunner}; {@code base} is how to call it (normally {@code [systemctl]}). */
 public final class Systemctl {
@@ -16,19 +17,19 @@ public final class Systemctl {
         this.timeout = timeout;
     }
 
-    /** Runs {@code systemctl ARGS... UNITS...}; {@code null} when it succeeded, else why not. */
-    String run(List<String> args, List<String> units) {
+    /** Runs {@code systemctl ARGS... UNITS...}; empty when it succeeded, else why not. */
+    Optional<String> run(List<String> args, List<String> units) {
         List<String> argv = new ArrayList<>(base);
         argv.addAll(args);
         argv.addAll(units);
         CommandRunner.Result r = runner.run(argv, timeout);
         if (r.ok()) {
-            return null;
+            return Optional.empty();
         }
         String words = r.output().lines().findFirst().orElse("").strip();
-        return "systemctl " + String.join(" ", args) + " " + String.join(" ", units)
+        return Optional.of("systemctl " + String.join(" ", args) + " " + String.join(" ", units)
                 + (r.timedOut() ? " timed out after " + timeout.toSeconds() + " s" : " failed (exit " + r.exitCode()
-                + (words.isEmpty() ? "" : ": " + words) + ")");
+                + (words.isEmpty() ? "" : ": " + words) + ")"));
     }
 
     /** The unit's active state as {@code systemctl is-active} prints it (active, activating, failed, ...). */

@@ -7,21 +7,24 @@ import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.FileBackendSettings;
 import io.noxus.secretsagent.config.VaultBackendSettings;
+import java.time.Clock;
+import java.util.Map;
 
 /** The one place that turns backend settings into backends. */
 public final class Backends {
     private Backends() {
     }
 
-    public static SecretBackend create(BackendSettings settings) {
+    /** A backend for these settings, on this host's clock and environment (for variables a backend may read). */
+    public static SecretBackend create(BackendSettings settings, Clock clock, Map<String, String> environment) {
         if (settings instanceof FileBackendSettings file) {
             return new FileBackend(file);
         }
         if (settings instanceof VaultBackendSettings vault) {
-            return new VaultBackend(vault);
+            return new VaultBackend(vault, clock, environment::get);
         }
         if (settings instanceof AwsBackendSettings aws) {
-            return new AwsSecretsManagerBackend(aws);
+            return new AwsSecretsManagerBackend(aws, clock);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

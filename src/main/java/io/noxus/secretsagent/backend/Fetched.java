@@ -1,14 +1,20 @@
 package io.noxus.secretsagent.backend;
 
-import java.util.Optional;
-
-/** The answer for one document: its content, or why it could not be had. */
-public record Fetched(Optional<SecretDocument> document, Optional<BackendException> failure) {
-    public static Fetched of(SecretDocument document) {
-        return new Fetched(Optional.of(document), Optional.empty());
+/** The answer for one document: found, with its content, or failed, with why it could not be had. */
+public sealed interface Fetched {
+    /** The document as the backend has it now. */
+    record Found(SecretDocument document) implements Fetched {
     }
 
-    public static Fetched failed(BackendException failure) {
-        return new Fetched(Optional.empty(), Optional.of(failure));
+    /** Why the document could not be had this time. */
+    record Failed(BackendException failure) implements Fetched {
+    }
+
+    static Fetched of(SecretDocument document) {
+        return new Found(document);
+    }
+
+    static Fetched failed(BackendException failure) {
+        return new Failed(failure);
     }
 }

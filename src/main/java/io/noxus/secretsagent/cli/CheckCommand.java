@@ -1,6 +1,6 @@
 package io.noxus.secretsagent.cli;
 
-import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.app.Agent;
 import io.noxus.secretsagent.engine.CheckReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.ParentCommand
+    Main main;
     @Mixin
     ConfigOption config;
     @Option(names = "--backends", description = "Also fetch every reference and report the ones that fail.")
@@ -21,8 +23,8 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CheckReport report;
-        try (AgentContext context = AgentContext.open(config.file)) {
-            report = context.check(backends);
+        try (Agent agent = Agent.open(config.file, main.host())) {
+            report = agent.check(backends);
         }
         ReportPrinter.check(report, spec.commandLine().getOut());
         return report.failed() ? 1 : 0;

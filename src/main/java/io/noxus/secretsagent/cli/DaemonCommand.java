@@ -13,12 +13,14 @@ import sun.misc.Signal;
 final class DaemonCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.ParentCommand
+    Main main;
     @Mixin
     ConfigOption config;
 
     @Override
     public Integer call() throws Exception {
-        try (Daemon daemon = Daemon.forHost(config.file, spec.commandLine().getOut())) {
+        try (Daemon daemon = Daemon.forHost(config.file, main.host(), spec.commandLine().getOut())) {
             daemon.start();
             // sun.misc.Signal (module jdk.unsupported) is the only way to receive SIGHUP in Java; SIGTERM and SIGINT
             // are taken too so that stopping is a normal return (exit 0, STOPPING=1) instead of a JVM shutdown.

@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.app.Host;
 import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -32,14 +33,29 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    private final Host host;
 
-    public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    private Main(Host host) {
+        this.host = host;
     }
 
-    /** Runs one command line with the given writers; returns the exit code. */
+    /** The machine the subcommands work on. */
+    Host host() {
+        return host;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), Host.real(), args));
+    }
+
+    /** Runs one command line with the given writers on this machine; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(out, err, Host.real(), args);
+    }
+
+    /** Runs one command line with the given writers on the given host (tests: a recording command runner). */
+    public static int run(PrintWriter out, PrintWriter err, Host host, String... args) {
+        CommandLine cli = new CommandLine(new Main(host));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, argv) -> {
@@ -55,7 +71,7 @@ public final class Main implements Runnable {
             }
             // An unexpected failure: name its type only, as its message could quote data.
             err.println("internal error: " + e.getClass().getName() + " (set NOXUS_AGENT_DEBUG=1 for a stack trace)");
-            if (System.getenv("NOXUS_AGENT_DEBUG") != null) {
+            if (host.environment().get("NOXUS_AGENT_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return AgentException.EXIT_ERROR;

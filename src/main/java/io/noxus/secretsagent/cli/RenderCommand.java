@@ -1,21 +1,14 @@
 package io.noxus.secretsagent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.noxus.secretsagent.action.ActionResult;
-import io.noxus.secretsagent.action.ActionRunner;
-import io.noxus.secretsagent.config.ServiceSpec;
-import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.RenderRequest;
 import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
-import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.RenderReport;
-import io.noxus.secretsagent.time.Sleeper;
+import io.noxus.secretsagent.json.Json;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,13 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code render}: one pass, for people and for Ansible. */
+/** {@code render}: one pass, for people and for Ansible: parse, render, act, print. */
 @Command(name = "render", description = "Fetch secrets and write every (or the named) service's files once.")
 final class RenderCommand implements Callable<Integer> {
     static final int EXIT_CHANGED = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.ParentCommand
+    Main main;
     @Mixin
     ConfigOption config;
     @Option(names = "--service", paramLabel = "NAME", description = "Only this service (repeatable).")
@@ -58,31 +53,26 @@ final class RenderCommand implements Callable<Integer> {
      * The report as JSON with snake_case keys, top-level {@code changed} / {@code failed} as Ansible expects, and the
      * actions taken.
      */
-    static String json(RenderReport report, List<ActionResult> acted) throws JsonProcessingException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        ObjectNode tree = mapper.createObjectNode();
+    static String json(RenderReport report, List<ActionResult> acted) {
+        ObjectNode tree = Json.MAPPER.createObjectNode();
         tree.put("changed", report.changed());
         tree.put("failed", report.failed());
-        tree.setAll((ObjectNode) mapper.valueToTree(report));
-        tree.set("acted", mapper.valueToTree(acted));
-        return mapper.writeValueAsString(tree);
+        tree.setAll((ObjectNode) Json.MAPPER.valueToTree(report));
+        tree.set("acted", Json.MAPPER.valueToTree(acted));
+        return Json.pretty(tree);
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         RenderReport report;
         List<ActionResult> acted = new ArrayList<>();
-        try (AgentContext context = AgentContext.open(config.file)) {
-            RenderEngine.Rendering rendering = context.renderEngine().run(new RenderOptions(new HashSet<>(services),
-                    dryRun, Duration.ofSeconds(lockTimeoutSeconds), Clock.systemUTC(), Sleeper.SYSTEM));
+        try (Agent agent = Agent.open(config.file, main.host())) {
+            RenderEngine.Rendering rendering = agent.render(new RenderRequest(new HashSet<>(services), dryRun,
+                    Duration.ofSeconds(lockTimeoutSeconds)));
             report = rendering.report();
             if (!dryRun && !noAct) {
-                ActionRunner runner = ActionRunner.forHost(context.config().daemon().healthTimeout(),
-                        Clock.systemUTC(), Sleeper.SYSTEM);
                 for (PlannedAction planned : report.actions()) {
-                    ServiceSpec service = context.config().service(planned.service()).orElseThrow();
-                    acted.add(runner.run(service, () -> rendering.rollback().restore(service.name())));
+                    acted.add(agent.act(planned, rendering.rollback()));
                 }
             }
         }

@@ -25,6 +25,7 @@ final class ReportPrinter {
                 case PERMISSIONS -> verbPrefix + "permissions restored";
                 case UNCHANGED -> "unchanged";
                 case FAILED -> "FAILED, previous content kept";
+                case HELD -> "HELD BACK, restored content kept";
             };
             out.printf("%-" + width + "s  %s  [%s %s]  %s%n", r.name(), r.path(), r.kind(), r.format(), status);
             if (diff && r.status().contentChanged()) {
@@ -39,13 +40,12 @@ final class ReportPrinter {
         }
         if (diff || report.dryRun()) {
             for (PlannedAction a : report.actions()) {
-                out.println("due: " + a.action() + " " + String.join(" ", a.units()) + " (service " + a.service()
-                        + ")");
+                out.println("due: " + a.action() + " " + String.join(" ", a.units()) + " (service "
+                        + a.service().name() + ")");
             }
         }
-        long changed = report.outputs().stream().filter(r -> r.status() != OutputResult.Status.UNCHANGED
-                && r.status() != OutputResult.Status.FAILED).count();
-        long failed = report.outputs().stream().filter(r -> r.status() == OutputResult.Status.FAILED).count();
+        long changed = report.outputs().stream().filter(r -> r.status().written()).count();
+        long failed = report.outputs().stream().filter(r -> r.status().failed()).count();
         out.printf("%d outputs: %d %s, %d failed%s%n", report.outputs().size(), changed,
                 report.dryRun() ? "would change" : "written", failed, report.dryRun() ? " (dry run)" : "");
     }

@@ -1,10 +1,9 @@
 package io.noxus.secretsagent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.ConfigLoader;
 import io.noxus.secretsagent.daemon.DaemonState;
+import io.noxus.secretsagent.json.Json;
 import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,9 +43,7 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DaemonState s = state.get();
         if (output == RenderCommand.OutputMode.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                    .writeValueAsString(s));
+            out.println(Json.pretty(s));
             return 0;
         }
         out.printf("daemon pid %d, started %s, last cycle %s, %s%n", s.pid(), s.startedAt(), s.lastCycleAt(),

@@ -1,10 +1,10 @@
 package io.noxus.secretsagent.daemon;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noxus.secretsagent.action.ActionResult;
 import io.noxus.secretsagent.engine.OutputResult;
+import io.noxus.secretsagent.json.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * {@code config_reload} (applied or rejected, why). Names only: never a value.
  */
 final class Audit {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final Consumer<String> sink;
 
     Audit(Consumer<String> sink) {
@@ -66,10 +66,6 @@ final class Audit {
     }
 
     private void emit(ObjectNode event) {
-        try {
-            sink.accept(JSON.writeValueAsString(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode an audit event", e);
-        }
+        sink.accept(Json.line(event));
     }
 }

@@ -1,77 +1,62 @@
 package io.noxus.secretsagent.daemon;
 
 import io.noxus.secretsagent.action.ActionResult;
-import io.noxus.secretsagent.action.ActionRunner;
-import io.noxus.secretsagent.action.ProcessRunner;
+import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.Host;
+import io.noxus.secretsagent.app.RenderRequest;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.DaemonSettings;
 import io.noxus.secretsagent.config.ServiceSpec;
-import io.noxus.secretsagent.engine.AgentContext;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
-import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.time.Sleeper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long-running mode: a loop that renders with the same engine as {@code render} whenever a backend is due,
- * coalesces the resulting actions per service in a settle window, runs them in service order with a parallelism
- * limit, and reports to systemd, the state file and the audit trail. {@link #requestStop()} and
+ * The long-running mode: a loop that renders through the same {@link Agent} as {@code render} whenever a backend is
+ * due, coalesces the resulting actions per service in a settle window, has them run by the {@link ActionPool} in
+ * service order, and reports to systemd, the state file and the audit trail. {@link #requestStop()} and
  * {@link #requestReload()} are safe from signal handlers: they set a flag and wake the loop, which finishes what
  * it is doing (a write is never cut short) before it stops or reloads.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Everything the daemon needs from outside, injected once: how to open a config, how to build the action runner
-     * for it, systemd's notifier, the audit sink, time, randomness (jitter) and this host's machine id (splay).
+     * Everything the daemon needs from outside, injected once: the host (time, processes, machine id), how to open a
+     * config, systemd's notifier, the audit sink, the loop's interruptible wait and how to cut it short, and
+     * randomness (jitter).
      */
-    public record Wiring(Path configFile, Function<Path, AgentContext> opener,
-                         Function<AgentConfig, ActionRunner> runners, Notifier notifier,
-                         Consumer<String> audit, Clock clock, Sleeper sleeper, Runnable wake,
-                         RandomGenerator random, String machineId) {
+    public record Wiring(Path configFile, Host host, Agent.Opener opener, Notifier notifier, Consumer<String> audit,
+                         Sleeper idle, Runnable wake, RandomGenerator random) {
     }
 
     private final Wiring w;
     private final Audit audit;
     private final Status status;
-    private final Set<String> held = new HashSet<>();
     private volatile boolean stop;
     private volatile boolean reload;
-    private AgentContext context;
+    private Agent agent;
     private Map<String, ScheduledBackend> scheduled = Map.of();
-    private RenderEngine engine;
-    private ActionRunner runner;
-    private ExecutorService pool;
-    private int poolSize;
+    private ActionPool pool;
     private Settler settler;
     private Instant retryAt;
     private Instant lastPing = Instant.MIN;
@@ -80,14 +65,25 @@ public final class Daemon implements AutoCloseable {
     public Daemon(Wiring wiring) {
         this.w = wiring;
         this.audit = new Audit(wiring.audit());
-        this.status = new Status(wiring.clock().instant());
+        this.status = new Status(wiring.host().clock().instant());
+    }
+
+    /** The host's wiring: its clock and processes, systemd-notify, audit lines to stdout. */
+    public static Daemon forHost(Path configFile, Host host, PrintWriter auditOut) {
+        Wakeup wakeup = new Wakeup();
+        if (host.machineId().isEmpty()) {
+            LOG.warn("no machine id (/etc/machine-id); actions get no per-host splay");
+        }
+        return new Daemon(new Wiring(configFile, host, Agent.opener(host),
+                Notifier.fromEnvironment(host.environment(), host.commands(), ProcessHandle.current().pid()),
+                auditOut::println, wakeup, wakeup::wake, new SplittableRandom()));
     }
 
     /** Opens the config (a bad one fails the start), resumes actions a previous run left waiting. */
     public void start() {
-        Instant now = w.clock().instant();
-        install(w.opener().apply(w.configFile()), now);
-        status.resume(context.config().daemon().stateFile(), settler, now);
+        Instant now = now();
+        install(open(), now);
+        status.resume(agent.config(), settler, now);
         retryAt = now;
     }
 
@@ -103,7 +99,7 @@ public final class Daemon implements AutoCloseable {
 
     /** One turn: reload if asked, render when a backend is due, act on settled changes, report, then wait. */
     void step() throws InterruptedException {
-        Instant now = w.clock().instant();
+        Instant now = now();
         if (reload) {
             reload = false;
             reload(now);
@@ -114,9 +110,9 @@ public final class Daemon implements AutoCloseable {
             worked = true;
         }
         if (!stop) {
-            worked |= act(w.clock().instant());
+            worked |= act(now());
         }
-        now = w.clock().instant();
+        now = now();
         if (worked) {
             saveState();
         }
@@ -124,27 +120,9 @@ public final class Daemon implements AutoCloseable {
         if (!stop && !reload) {
             Duration wait = Duration.between(now, nextWake(now));
             if (!wait.isNegative() && !wait.isZero()) {
-                w.sleeper().sleep(wait);
+                w.idle().sleep(wait);
             }
         }
-    }
-
-    /** The host's wiring: real time, real systemctl, systemd-notify, audit lines to stdout. */
-    public static Daemon forHost(Path configFile, PrintWriter auditOut) {
-        Wakeup wakeup = new Wakeup();
-        Clock clock = Clock.systemUTC();
-        String machineId = "";
-        try {
-            machineId = Files.readString(Path.of("/etc/machine-id")).strip();
-        } catch (IOException e) {
-            LOG.warn("no /etc/machine-id ({}); actions get no per-host splay", e.getClass().getSimpleName());
-        }
-        return new Daemon(new Wiring(configFile, AgentContext::open,
-                config -> ActionRunner.forHost(config.daemon().healthTimeout(), clock, Sleeper.SYSTEM),
-                Notifier.fromEnvironment(System.getenv(), new ProcessRunner(),
-                        ProcessHandle.current().pid()),
-                line -> auditOut.println(line), clock, wakeup, wakeup::wake, new SplittableRandom(),
-                machineId));
     }
 
     public void requestStop() {
@@ -165,6 +143,10 @@ public final class Daemon implements AutoCloseable {
         return scheduled;
     }
 
+    private Instant now() {
+        return w.host().clock().instant();
+    }
+
     private boolean cycleDue(Instant now) {
         return (retryAt != null && !now.isBefore(retryAt))
                 || scheduled.values().stream().anyMatch(b -> b.schedule().due(now));
@@ -172,11 +154,10 @@ public final class Daemon implements AutoCloseable {
 
     private void cycle(Instant now) {
         retryAt = null;
-        DaemonSettings d = context.config().daemon();
+        DaemonSettings d = agent.config().daemon();
         RenderEngine.Rendering rendering;
         try {
-            rendering = engine.run(new RenderOptions(Set.of(), false, Duration.ofSeconds(30), w.clock(), w.sleeper(),
-                    held));
+            rendering = agent.render(RenderRequest.all(LOCK_TIMEOUT));
         } catch (RuntimeException e) {
             LOG.warn("render cycle failed: {}; retrying in {} s", describe(e), d.backoffInitial().toSeconds());
             retryAt = now.plus(d.backoffInitial());
@@ -188,13 +169,13 @@ public final class Daemon implements AutoCloseable {
         Map<String, List<String>> changedByService = new LinkedHashMap<>();
         for (OutputResult r : rendering.report().outputs()) {
             status.output(r, now);
-            if (r.status() != OutputResult.Status.UNCHANGED && r.status() != OutputResult.Status.FAILED) {
-                auditChange(r, now);
+            if (r.status().written()) {
+                audit.outputChanged(r, actionsFor(r), now);
                 r.services().forEach(s -> changedByService.computeIfAbsent(s, k -> new ArrayList<>()).add(r.path()));
             }
         }
         for (PlannedAction a : rendering.report().actions()) {
-            settler.changed(a.service(), now, rendering.rollback(), changedByService.getOrDefault(a.service(),
+            settler.changed(a, now, rendering.rollback(), changedByService.getOrDefault(a.service().name(),
                     List.of()));
         }
         status.backends(scheduled);
@@ -205,57 +186,51 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void auditChange(OutputResult r, Instant now) {
-        List<String> actions = r.services().stream().map(s -> context.config().service(s))
-                .flatMap(Optional::stream).map(s -> s.name() + ": " + s.action()).toList();
-        audit.outputChanged(r, actions, now);
+    private List<String> actionsFor(OutputResult r) {
+        return agent.config().services().stream().filter(s -> r.services().contains(s.name()))
+                .map(s -> s.name() + ": " + s.action()).toList();
     }
 
-    /** Runs the settled actions in service order, {@code parallelism} at a time, pinging the watchdog meanwhile. */
+    /**
+     * Runs the settled actions in service order through the pool, feeding the watchdog meanwhile; on a stop request
+     * the actions not yet started go back to the settler, to be saved and resumed by the next start.
+     */
     private boolean act(Instant now) throws InterruptedException {
-        List<String> order = context.config().services().stream().map(ServiceSpec::name).toList();
+        List<String> order = agent.config().services().stream().map(ServiceSpec::name).toList();
         List<Settler.Pending> due = settler.takeDue(now, order);
         if (due.isEmpty()) {
             return false;
         }
-        List<Future<ActionResult>> futures = new ArrayList<>();
-        for (Settler.Pending p : due) {
-            ServiceSpec service = context.config().service(p.service()).orElseThrow();
-            futures.add(pool.submit(() -> runner.run(service, () -> p.rollback().restore(p.service()))));
-        }
+        List<Supplier<ActionResult>> work = due.stream().map(p -> (Supplier<ActionResult>) () -> act(p)).toList();
+        Duration tickEvery = w.notifier().watchdogInterval().map(i -> i.dividedBy(2)).orElse(Duration.ofSeconds(5));
+        List<Optional<ActionResult>> results = pool.run(work, () -> stop, () -> watchdog(now()), tickEvery);
         for (int i = 0; i < due.size(); i++) {
-            ActionResult result = await(futures.get(i), due.get(i));
             Settler.Pending p = due.get(i);
-            if (result.outcome() == ActionResult.Outcome.ROLLED_BACK
-                    || result.outcome() == ActionResult.Outcome.ROLLBACK_FAILED) {
-                held.addAll(p.rejected());
+            Optional<ActionResult> result = results.get(i);
+            if (result.isEmpty()) {
+                LOG.info("service {}: stopping before its action started; it runs after the next start", p.service());
+                settler.putBack(p);
+                continue;
             }
-            Instant at = w.clock().instant();
-            status.acted(result, at);
-            audit.action(result, p.outputs(), at);
-            if (result.outcome().failed()) {
-                LOG.error("service {}: {} {}: {}", result.service(), result.action(), result.outcome(), result.detail());
+            ActionResult r = result.get();
+            Instant at = now();
+            status.acted(r, at);
+            audit.action(r, p.outputs(), at);
+            if (r.outcome().failed()) {
+                LOG.error("service {}: {} {}: {}", r.service(), r.action(), r.outcome(), r.detail());
             } else {
-                LOG.info("service {}: {} {}", result.service(), result.action(), String.join(" ", result.units()));
+                LOG.info("service {}: {} {}", r.service(), r.action(), String.join(" ", r.units()));
             }
         }
         return true;
     }
 
-    private ActionResult await(Future<ActionResult> future, Settler.Pending p) throws InterruptedException {
-        while (true) {
-            Instant now = w.clock().instant();
-            watchdog(now);
-            long wait = w.notifier().watchdogInterval().map(i -> Duration.between(now, lastPing.plus(i.dividedBy(2)))
-                    .toMillis()).orElse(5000L);
-            try {
-                return future.get(Math.max(10, wait), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // not done yet: feed the watchdog and wait on
-            } catch (ExecutionException e) {
-                return new ActionResult(p.service(), "?", List.of(), ActionResult.Outcome.FAILED,
-                        "the action failed unexpectedly (" + e.getCause().getClass().getName() + ")");
-            }
+    private ActionResult act(Settler.Pending p) {
+        try {
+            return agent.act(p.action(), p.rollback());
+        } catch (RuntimeException e) {
+            return new ActionResult(p.service(), p.action().action(), p.action().units(), ActionResult.Outcome.FAILED,
+                    "the action failed unexpectedly (" + describe(e) + ")");
         }
     }
 
@@ -290,7 +265,7 @@ public final class Daemon implements AutoCloseable {
             next = min(next, action.get());
         }
         if (!status.ready()) {
-            next = min(next, status.startedAt().plus(context.config().daemon().readyGrace()));
+            next = min(next, status.startedAt().plus(agent.config().daemon().readyGrace()));
         }
         Optional<Duration> ping = w.notifier().watchdogInterval();
         if (ping.isPresent()) {
@@ -309,63 +284,65 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void reload(Instant now) {
-        AgentContext fresh;
+        Opened fresh;
         try {
-            fresh = w.opener().apply(w.configFile());
+            fresh = open();
         } catch (RuntimeException e) {
-            rejected(now, describe(e));
+            LOG.error("config reload rejected, keeping the running config: {}", describe(e));
+            audit.reload(now, w.configFile(), describe(e));
+            status.reloadRejected(describe(e));
             return;
         }
-        AgentContext old = context;
+        Agent old = agent;
         install(fresh, now);
         old.close();
-        held.clear();
         retryAt = now;
         LOG.info("config reloaded from {}", w.configFile());
         audit.reload(now, w.configFile(), null);
     }
 
-    private void rejected(Instant now, String why) {
-        LOG.error("config reload rejected, keeping the running config: {}", why);
-        audit.reload(now, w.configFile(), why);
-        status.reloadRejected(why);
+    /** An agent whose backends are each wrapped in their poll schedule. */
+    private record Opened(Agent agent, Map<String, ScheduledBackend> scheduled) {
     }
 
-    private void install(AgentContext fresh, Instant now) {
-        DaemonSettings d = fresh.config().daemon();
+    private Opened open() {
         Map<String, ScheduledBackend> wrapped = new LinkedHashMap<>();
-        fresh.backends().forEach((name, backend) -> wrapped.put(name, new ScheduledBackend(name, backend,
-                new PollSchedule(d.pollInterval(name), d.jitter(), d.backoffInitial(), d.backoffMax(), w.random(), now),
-                w.clock())));
-        context = fresh;
-        scheduled = wrapped;
-        engine = new RenderEngine(fresh.config(), new LinkedHashMap<>(wrapped));
-        runner = w.runners().apply(fresh.config());
-        Duration splay = Settler.splayOffset(w.machineId(), d.splay());
+        Instant now = now();
+        Agent opened = w.opener().open(w.configFile(), (config, name, backend) -> {
+            DaemonSettings d = config.daemon();
+            ScheduledBackend s = new ScheduledBackend(name, backend, new PollSchedule(d.pollInterval(name), d.jitter(),
+                    d.backoffInitial(), d.backoffMax(), w.random(), now), w.host().clock());
+            wrapped.put(name, s);
+            return s;
+        });
+        return new Opened(opened, wrapped);
+    }
+
+    private void install(Opened fresh, Instant now) {
+        AgentConfig config = fresh.agent().config();
+        DaemonSettings d = config.daemon();
+        agent = fresh.agent();
+        scheduled = fresh.scheduled();
+        Duration splay = Settler.splayOffset(w.host().machineId(), d.splay());
         if (settler == null) {
             settler = new Settler(d.settle(), splay);
         } else {
-            settler.reconfigure(d.settle(), splay);
+            settler.reconfigure(d.settle(), splay, config);
         }
-        if (pool == null || poolSize != d.parallelism()) {
+        if (pool == null || pool.size() != d.parallelism()) {
             if (pool != null) {
-                pool.shutdown();
+                pool.close();
             }
-            poolSize = d.parallelism();
-            pool = Executors.newFixedThreadPool(poolSize, r -> {
-                Thread t = new Thread(r, "action");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = new ActionPool(d.parallelism());
         }
-        status.configured(fresh.config());
+        status.configured(config);
     }
 
     private void saveState() {
         try {
-            status.save(context.config(), settler, cycles);
+            status.save(agent.config(), settler, cycles);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot write the state file {} ({})", context.config().daemon().stateFile(),
+            LOG.warn("cannot write the state file {} ({})", agent.config().daemon().stateFile(),
                     e.getClass().getSimpleName());
         }
     }
@@ -373,10 +350,10 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdownNow();
+            pool.close();
         }
-        if (context != null) {
-            context.close();
+        if (agent != null) {
+            agent.close();
         }
     }
 }

@@ -75,8 +75,8 @@ final class ScheduledBackend implements SecretBackend {
         Optional<String> error = Optional.empty();
         Optional<Duration> retryAfter = Optional.empty();
         for (Fetched f : answers.values()) {
-            if (f.failure().isPresent()) {
-                BackendException failure = f.failure().get();
+            if (f instanceof Fetched.Failed failed) {
+                BackendException failure = failed.failure();
                 anyTransient |= failure.isTransient();
                 error = error.isPresent() ? error : Optional.of(failure.getMessage());
                 retryAfter = longest(retryAfter, failure.retryAfter());

@@ -1,5 +1,7 @@
 package io.noxus.secretsagent.daemon;
 
+import io.noxus.secretsagent.config.AgentConfig;
+import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.Rollback;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,12 +18,15 @@ import java.util.Set;
 
 /**
  * Services whose files changed and whose action waits: the first change opens a settle window (plus this host's
- * splay), later changes within it join the same single action. The rollback kept is the first one (the bytes
- * before the window opened); the rejected fingerprints are the last written.
+ * splay), later changes within it join the same single action. The rollback kept restores the bytes from before the
+ * window opened and rejects the last ones written ({@link Rollback#then}).
  */
 final class Settler {
     /** One waiting action. */
-    record Pending(String service, Instant due, Rollback rollback, Set<String> rejected, Set<String> outputs) {
+    record Pending(PlannedAction action, Instant due, Rollback rollback, Set<String> outputs) {
+        String service() {
+            return action.service().name();
+        }
     }
 
     private final Map<String, Pending> pending = new LinkedHashMap<>();
@@ -33,22 +38,31 @@ final class Settler {
         this.splay = splay;
     }
 
-    void reconfigure(Duration newSettle, Duration newSplay) {
+    /** New timings, and the waiting actions bound to the services of the new config (gone services drop out). */
+    void reconfigure(Duration newSettle, Duration newSplay, AgentConfig config) {
         this.settle = newSettle;
         this.splay = newSplay;
+        pending.replaceAll((name, p) -> config.service(name).map(s -> new Pending(new PlannedAction(s), p.due(),
+                p.rollback(), p.outputs())).orElse(null));
+        pending.values().removeIf(java.util.Objects::isNull);
     }
 
-    void changed(String service, Instant now, Rollback rollback, List<String> outputs) {
-        Pending old = pending.get(service);
+    void changed(PlannedAction action, Instant now, Rollback rollback, List<String> outputs) {
+        Pending old = pending.get(action.service().name());
         Set<String> allOutputs = new LinkedHashSet<>(old == null ? List.of() : old.outputs());
         allOutputs.addAll(outputs);
-        pending.put(service, new Pending(service, old == null ? now.plus(settle).plus(splay) : old.due(),
-                old == null ? rollback : old.rollback(), rollback.rejected(service), allOutputs));
+        pending.put(action.service().name(), new Pending(action, old == null ? now.plus(settle).plus(splay) : old.due(),
+                old == null ? rollback : old.rollback().then(rollback), allOutputs));
     }
 
     /** Restores a pending action read back from the state file after a restart of the daemon (no rollback). */
-    void resume(String service, Instant due) {
-        pending.putIfAbsent(service, new Pending(service, due, Rollback.NONE, Set.of(), Set.of()));
+    void resume(PlannedAction action, Instant due) {
+        pending.putIfAbsent(action.service().name(), new Pending(action, due, Rollback.NONE, Set.of()));
+    }
+
+    /** Puts back an action that was due but not started (the daemon is stopping): it is saved and resumed. */
+    void putBack(Pending p) {
+        pending.putIfAbsent(p.service(), p);
     }
 
     /** The actions due now, in the given service order; they leave the queue. */
@@ -60,7 +74,6 @@ final class Settler {
                 due.add(pending.remove(service));
             }
         }
-        pending.keySet().retainAll(order);
         return due;
     }
 

@@ -3,6 +3,7 @@ package io.noxus.secretsagent.daemon;
 import io.noxus.secretsagent.action.ActionResult;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.engine.OutputResult;
+import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.output.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,11 +72,12 @@ final class Status {
     void output(OutputResult r, Instant now) {
         lastCycle = now;
         DaemonState.Output old = outputs.get(r.path());
-        boolean ok = r.status() != OutputResult.Status.FAILED;
+        boolean ok = !r.status().failed();
         Map<String, String> references = ok || old == null ? r.references() : old.references();
         String lastSuccess = ok ? now.toString() : old == null ? null : old.lastSuccessAt();
         String lastChange = r.status().contentChanged() ? now.toString() : old == null ? null : old.lastChangeAt();
-        outputs.put(r.path(), new DaemonState.Output(r.name(), ok ? "ok" : "stale", lastSuccess, lastChange, null,
+        String state = ok ? "ok" : r.status() == OutputResult.Status.HELD ? "held" : "stale";
+        outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, null,
                 references, r.errors()));
     }
 
@@ -123,11 +125,15 @@ final class Status {
     }
 
     /** Actions a previous run left waiting (it stopped inside a settle window) are due again now. */
-    void resume(Path stateFile, Settler settler, Instant now) {
+    void resume(AgentConfig agentConfig, Settler settler, Instant now) {
+        Path stateFile = agentConfig.daemon().stateFile();
         try {
             DaemonState.load(stateFile).ifPresent(old -> old.pendingActions().keySet().forEach(service -> {
-                LOG.info("service {}: resuming an action the previous run left waiting", service);
-                settler.resume(service, now);
+                // The state file names services; one the config no longer has is dropped.
+                agentConfig.service(service).ifPresent(spec -> {
+                    LOG.info("service {}: resuming an action the previous run left waiting", service);
+                    settler.resume(new PlannedAction(spec), now);
+                });
             }));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the previous state file {} ({}); starting fresh", stateFile,

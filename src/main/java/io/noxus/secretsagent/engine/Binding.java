@@ -6,17 +6,27 @@ import io.noxus.secretsagent.config.Scope;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.util.Optional;
 
-/** One variable a mapping produced: its value and its document's version, or why it has none this time. */
-record Binding(String variable, Mapping mapping, Optional<SecretValue> value, Optional<String> version,
-               Optional<String> error)
-        implements Precedence.Candidate {
+/** One variable a mapping produced: bound to a value (and its document's version), or unbound, with why. */
+sealed interface Binding extends Precedence.Candidate {
+    String variable();
+
+    Mapping mapping();
+
     @Override
-    public Scope scope() {
-        return mapping.scope();
+    default Scope scope() {
+        return mapping().scope();
     }
 
     @Override
-    public String location() {
-        return mapping.location();
+    default String location() {
+        return mapping().location();
+    }
+
+    /** The value this time; {@code version} is empty where the backend has none. */
+    record Bound(String variable, Mapping mapping, SecretValue value, Optional<String> version) implements Binding {
+    }
+
+    /** No value this time: the reference failed ({@code error} names it, never a value). */
+    record Unbound(String variable, Mapping mapping, String error) implements Binding {
     }
 }

@@ -18,16 +18,16 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Builds the {@link CheckReport}: scope matrix, loose permissions, and (optionally) a fetch of every reference. */
-final class Checker {
+public final class Checker {
     private final AgentConfig config;
     private final Map<String, SecretBackend> backends;
 
-    Checker(AgentConfig config, Map<String, SecretBackend> backends) {
+    public Checker(AgentConfig config, Map<String, SecretBackend> backends) {
         this.config = config;
         this.backends = backends;
     }
 
-    CheckReport check(boolean askBackends) {
+    public CheckReport check(boolean askBackends) {
         List<String> services = config.services().stream().map(ServiceSpec::name).toList();
         List<CheckReport.Row> rows = new ArrayList<>();
         for (Mapping m : config.mappings()) {
@@ -89,7 +89,8 @@ final class Checker {
         for (Mapping m : config.mappings()) {
             Resolved r = resolver.expand(List.of(m));
             Optional<String> error = Stream.concat(r.failedBulk().values().stream(),
-                    r.bindings().stream().flatMap(b -> b.error().stream())).findFirst();
+                    r.bindings().stream().filter(Binding.Unbound.class::isInstance)
+                            .map(b -> ((Binding.Unbound) b).error())).findFirst();
             out.add(new CheckReport.ReferenceCheck(m.ref().toString(), error.isEmpty(),
                     error.orElse(m.bulk() ? "ok, " + r.bindings().size() + " variables" : "ok")));
         }

@@ -54,15 +54,16 @@ final class EnvFileRenderer {
                 errors.add(e.getMessage());
                 continue;
             }
-            if (winner.error().isPresent()) {
-                errors.add(winner.error().get());
+            if (winner instanceof Binding.Unbound unbound) {
+                errors.add(unbound.error());
                 continue;
             }
-            SecretValue value = winner.value().orElseThrow();
+            Binding.Bound bound = (Binding.Bound) winner;
+            SecretValue value = bound.value();
             try {
                 text.append(format.entry(name, text(name, value)));
                 variables.put(name, fingerprinter.ofVariable(name, value));
-                references.put(winner.mapping().ref().toString(), winner.version().orElse(""));
+                references.put(bound.mapping().ref().toString(), bound.version().orElse(""));
             } catch (UnrepresentableValueException e) {
                 errors.add("variable " + name + " (" + winner.mapping().ref() + ") cannot be written to "
                         + service.output().path() + " (format " + service.output().format().label() + "): "

@@ -87,9 +87,18 @@ final class OutputComparer {
     }
 
     static OutputResult failed(OutputResult result, String error) {
+        return withError(result, Status.FAILED, error);
+    }
+
+    /** Not written: a rollback rejected this content. */
+    static OutputResult held(OutputResult result, String error) {
+        return withError(result, Status.HELD, error);
+    }
+
+    private static OutputResult withError(OutputResult result, Status status, String error) {
         List<String> errors = new ArrayList<>(result.errors());
         errors.add(error);
-        return new OutputResult(result.name(), result.kind(), result.path(), result.format(), Status.FAILED,
+        return new OutputResult(result.name(), result.kind(), result.path(), result.format(), status,
                 VariableDiff.NONE, result.services(), result.references(), errors);
     }
 }

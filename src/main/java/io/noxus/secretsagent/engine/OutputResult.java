@@ -20,10 +20,25 @@ public record OutputResult(String name, String kind, String path, String format,
         PERMISSIONS,
         UNCHANGED,
         /** An input or the write failed: the file keeps its previous content. */
-        FAILED;
+        FAILED,
+        /**
+         * The new content is what a rollback rejected (a unit failed with it): the file keeps its restored content
+         * until the secrets change again.
+         */
+        HELD;
 
         public boolean contentChanged() {
             return this == CREATED || this == CHANGED;
+        }
+
+        /** The file is (or would be) written or has its permissions restored. */
+        public boolean written() {
+            return contentChanged() || this == PERMISSIONS;
+        }
+
+        /** The output is not as its secrets say it should be. */
+        public boolean failed() {
+            return this == FAILED || this == HELD;
         }
     }
 

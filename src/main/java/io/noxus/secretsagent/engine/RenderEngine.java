@@ -72,7 +72,8 @@ public final class RenderEngine {
                 outcomes.add(comparer.compare(file.name(), file.file(), concerned,
                         secretFile(file, resolver, fingerprinter)));
             }
-            outcomes = outcomes.stream().map(o -> held(o, options)).toList();
+            Map<String, StateStore.Hold> holds = state.holds();
+            outcomes = outcomes.stream().map(o -> held(o, holds.get(o.spec().path().toString()))).toList();
             if (options.dryRun()) {
                 List<OutputResult> results = outcomes.stream().map(OutputComparer.Outcome::result).toList();
                 return new Rendering(new RenderReport(true, results, actions(services, results)), Rollback.NONE);
@@ -80,20 +81,35 @@ public final class RenderEngine {
             AtomicWriter writer = new AtomicWriter(config.roots());
             List<Rollback.Saved> saved = new ArrayList<>();
             List<OutputResult> results = new Applier(writer, state, saved).apply(outcomes, previous);
+            state.saveHolds(stillHeld(holds, outcomes));
             return new Rendering(new RenderReport(false, results, actions(services, results)),
-                    new Rollback(writer, state, config.lockFile(), saved));
+                    new Rollback(writer, state, config.lockFile(), options.clock(), options.sleeper(), saved));
         }
     }
 
     /** Bytes a rollback rejected are not written again: the output keeps its restored content until they change. */
-    private static OutputComparer.Outcome held(OutputComparer.Outcome outcome, RenderOptions options) {
-        if (outcome.record() == null || !outcome.result().status().contentChanged()
-                || !options.held().contains(outcome.record().file())) {
+    private static OutputComparer.Outcome held(OutputComparer.Outcome outcome, StateStore.Hold hold) {
+        if (hold == null || outcome.record() == null || !outcome.result().status().contentChanged()
+                || !hold.fingerprint().equals(outcome.record().file())) {
             return outcome;
         }
-        return new OutputComparer.Outcome(outcome.spec(), null, null, OutputComparer.failed(outcome.result(),
-                outcome.spec().path() + ": held back: this content made a unit fail after a restart and was rolled "
-                        + "back; it is written again when its secrets change"));
+        return new OutputComparer.Outcome(outcome.spec(), null, null, OutputComparer.held(outcome.result(),
+                outcome.spec().path() + ": held back since " + hold.since() + ": this content made service "
+                        + hold.service() + " fail after a restart and was rolled back; it is written again when its "
+                        + "secrets change"));
+    }
+
+    /** A hold ends once its output renders to other bytes: the secrets changed again. */
+    private static Map<String, StateStore.Hold> stillHeld(Map<String, StateStore.Hold> holds,
+                                                         List<OutputComparer.Outcome> outcomes) {
+        Map<String, StateStore.Hold> kept = new TreeMap<>(holds);
+        for (OutputComparer.Outcome o : outcomes) {
+            StateStore.Hold hold = kept.get(o.spec().path().toString());
+            if (hold != null && o.record() != null && !hold.fingerprint().equals(o.record().file())) {
+                kept.remove(o.spec().path().toString());
+            }
+        }
+        return kept;
     }
 
     private List<ServiceSpec> selectedServices(RenderOptions options) {
@@ -125,7 +141,7 @@ public final class RenderEngine {
             boolean due = results.stream().anyMatch(r -> r.status().contentChanged()
                     && r.services().contains(service.name()));
             if (due && service.action().kind() != ActionSpec.Kind.NONE) {
-                actions.add(new PlannedAction(service.name(), service.action().toString(), service.units()));
+                actions.add(new PlannedAction(service));
             }
         }
         return actions;
@@ -138,7 +154,7 @@ public final class RenderEngine {
             List<OutputResult> results = new ArrayList<>();
             for (OutputComparer.Outcome outcome : outcomes) {
                 OutputResult result = outcome.result();
-                if (result.status() != OutputResult.Status.UNCHANGED && result.status() != OutputResult.Status.FAILED) {
+                if (result.status().written()) {
                     try {
                         if (result.status() == OutputResult.Status.CHANGED) {
                             save(outcome, records.get(result.path()));
@@ -148,7 +164,7 @@ public final class RenderEngine {
                         result = OutputComparer.failed(result, e.getMessage());
                     }
                 }
-                if (result.status() != OutputResult.Status.FAILED) {
+                if (!result.status().failed()) {
                     records.put(result.path(), outcome.record());
                 }
                 results.add(result);

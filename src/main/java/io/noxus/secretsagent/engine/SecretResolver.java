@@ -61,11 +61,9 @@ final class SecretResolver {
             if (!mapping.bulk()) {
                 String name = mapping.env().orElseThrow();
                 try {
-                    bindings.add(new Binding(name, mapping, Optional.of(value(mapping.ref())),
-                            version(mapping.ref()), Optional.empty()));
+                    bindings.add(new Binding.Bound(name, mapping, value(mapping.ref()), version(mapping.ref())));
                 } catch (BackendException e) {
-                    bindings.add(new Binding(name, mapping, Optional.empty(), Optional.empty(),
-                            Optional.of(e.getMessage())));
+                    bindings.add(new Binding.Unbound(name, mapping, e.getMessage()));
                 }
                 continue;
             }
@@ -91,7 +89,7 @@ final class SecretResolver {
                         + name + "', which is not valid (" + ENV_NAME + "); map it explicitly (" + mapping.location()
                         + ")");
             }
-            out.add(new Binding(name, mapping, Optional.of(value), doc.version(), Optional.empty()));
+            out.add(new Binding.Bound(name, mapping, value, doc.version()));
         });
         return out;
     }
@@ -101,9 +99,9 @@ final class SecretResolver {
         if (answer == null) {
             throw new IllegalStateException("not fetched: " + ref.document());
         }
-        if (answer.failure().isPresent()) {
-            throw answer.failure().get();
+        if (answer instanceof Fetched.Failed failed) {
+            throw failed.failure();
         }
-        return answer.document().orElseThrow();
+        return ((Fetched.Found) answer).document();
     }
 }

@@ -1,22 +1,24 @@
 package io.noxus.secretsagent.output;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.noxus.secretsagent.config.OutputFormat;
 import io.noxus.secretsagent.config.OutputSpec;
+import io.noxus.secretsagent.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What the agent remembers between runs, in its state folder: a per-host key ({@code host.key}, 0600) and, per
- * output path, keyed fingerprints of the file and of each variable ({@code outputs.json}). Nothing in it reveals a
- * value; it lets {@code --diff} name the variables that changed.
+ * What the agent remembers between runs, in its state folder: a per-host key ({@code host.key}, 0600); per output
+ * path, keyed fingerprints of the file and of each variable ({@code outputs.json}); and the content a rollback
+ * rejected, held back from every later render until it changes ({@code held.json}). Nothing in it reveals a value;
+ * it lets {@code --diff} name the variables that changed.
  */
 public final class StateStore {
     /** Fingerprints of one output as last written: the whole file, and each variable by name. */
@@ -26,9 +28,16 @@ public final class StateStore {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    /**
+     * Content held back at one output path: the keyed fingerprint of the bytes a rollback rejected, the service
+     * whose units failed with them, and when.
+     */
+    public record Hold(String fingerprint, String service, String since) {
+    }
+
     private static final TypeReference<TreeMap<String, OutputRecord>> RECORDS = new TypeReference<>() {
+    };
+    private static final TypeReference<TreeMap<String, Hold>> HOLDS = new TypeReference<>() {
     };
     private final Path dir;
     private final AtomicWriter writer;
@@ -54,24 +63,38 @@ public final class StateStore {
     }
 
     public Map<String, OutputRecord> load() {
-        Path file = dir.resolve("outputs.json");
+        return read("outputs.json", RECORDS);
+    }
+
+    /** Saves the records, writing only when the bytes differ. */
+    public void save(Map<String, OutputRecord> records) {
+        write("outputs.json", new TreeMap<>(records));
+    }
+
+    /** Content held back, by output path. */
+    public Map<String, Hold> holds() {
+        return read("held.json", HOLDS);
+    }
+
+    public void saveHolds(Map<String, Hold> holds) {
+        write("held.json", new TreeMap<>(holds));
+    }
+
+    private <T> T read(String name, TypeReference<T> type) {
+        Path file = dir.resolve(name);
         try {
-            return JSON.readValue(AtomicWriter.current(file).orElse("{}".getBytes()), RECORDS);
+            return Json.MAPPER.readValue(AtomicWriter.current(file).orElse("{}".getBytes(StandardCharsets.UTF_8)),
+                    type);
         } catch (IOException e) {
             throw new OutputException(file, "the state file is damaged; delete it (the next render rebuilds it)");
         }
     }
 
-    /** Saves the records, writing only when the bytes differ. */
-    public void save(Map<String, OutputRecord> records) {
-        Path file = dir.resolve("outputs.json");
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(records));
-            if (!AtomicWriter.current(file).map(old -> java.util.Arrays.equals(old, bytes)).orElse(false)) {
-                writer.write(spec(file), bytes);
-            }
-        } catch (IOException e) {
-            throw new OutputException(file, "cannot encode the state", e);
+    private void write(String name, Object value) {
+        Path file = dir.resolve(name);
+        byte[] bytes = Json.prettyBytes(value);
+        if (!AtomicWriter.current(file).map(old -> Arrays.equals(old, bytes)).orElse(false)) {
+            writer.write(spec(file), bytes);
         }
     }
 

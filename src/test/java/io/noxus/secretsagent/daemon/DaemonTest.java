@@ -14,7 +14,9 @@ import io.noxus.secretsagent.backend.Backends;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.ConfigLoader;
-import io.noxus.secretsagent.engine.AgentContext;
+import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.Host;
+import io.noxus.secretsagent.testsupport.TestHosts;
 import io.noxus.secretsagent.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +64,7 @@ class DaemonTest {
     final List<String> systemctl = Collections.synchronizedList(new ArrayList<>());
     final List<String> notified = Collections.synchronizedList(new ArrayList<>());
     final List<String> audit = Collections.synchronizedList(new ArrayList<>());
-    Function<Path, AgentContext> opener = AgentContext::open;
+    Function<Host, Agent.Opener> opener = Agent::opener;
     Daemon daemon;
 
     @BeforeEach
@@ -105,13 +107,9 @@ class DaemonTest {
                 return java.util.Optional.of(Duration.ofSeconds(10));
             }
         };
-        Function<AgentConfig, ActionRunner> runners = config -> {
-            Systemctl s = new Systemctl(List.of("systemctl"), fake, Duration.ofSeconds(5));
-            return new ActionRunner(spec -> Actions.of(spec, s, fake), s,
-                    new HealthCheck(s, clock, clock::sleep, Duration.ofSeconds(5), Duration.ZERO));
-        };
-        daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), opener, runners, notifier, audit::add,
-                clock, clock::sleep, () -> { }, new SplittableRandom(1), "0123456789abcdef"));
+        Host host = TestHosts.on(clock, fake);
+        daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), host, opener.apply(host), notifier,
+                audit::add, clock::sleep, () -> { }, new SplittableRandom(1)));
         daemon.start();
         return daemon;
     }
@@ -197,11 +195,8 @@ class DaemonTest {
     void aBackendThatThrowsIsRetriedWithBackoffAndTheOutputsKeepTheirBytes() throws Exception {
         int[] calls = {0};
         boolean[] down = {false};
-        opener = path -> {
-            AgentContext real = AgentContext.open(path);
-            SecretBackend file = real.backends().get("file");
-            Map<String, SecretBackend> backends = new LinkedHashMap<>();
-            backends.put("file", new SecretBackend() {
+        opener = host -> (path, decorator) -> Agent.open(path, host, (config, name, file) -> decorator.wrap(config,
+                name, new SecretBackend() {
                 @Override
                 public Map<io.noxus.secretsagent.secret.Reference, io.noxus.secretsagent.backend.Fetched> fetch(
                         java.util.Set<io.noxus.secretsagent.secret.Reference> documents) {
@@ -211,9 +206,7 @@ class DaemonTest {
                     }
                     return file.fetch(documents);
                 }
-            });
-            return AgentContext.of(real.config(), backends);
-        };
+            }));
         daemon();
         runFor(Duration.ofSeconds(10));
         byte[] before = Files.readAllBytes(dir.resolve("out/api.env"));

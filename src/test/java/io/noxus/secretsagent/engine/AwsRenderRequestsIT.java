@@ -2,7 +2,10 @@ package io.noxus.secretsagent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.RenderRequest;
 import io.noxus.secretsagent.testsupport.MotoServer;
+import io.noxus.secretsagent.testsupport.TestHosts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +45,7 @@ class AwsRenderRequestsIT {
                         + "\"}\n")
                 + "mappings:\n  - {env: REDIS, ref: \"file:REDIS\", scope: global}\n" + mappings);
 
-        try (AgentContext context = AgentContext.open(install.configFile())) {
+        try (Agent context = Agent.open(install.configFile(), TestHosts.quiet())) {
             MOTO.startRecording();
             RenderReport first = render(context);
             List<String> firstCalls = MOTO.recordedCalls();
@@ -60,10 +63,7 @@ class AwsRenderRequestsIT {
                 .hasSize(N + 1);
     }
 
-    private static RenderReport render(AgentContext context) {
-        return context.renderEngine().render(new RenderOptions(Set.of(), false, Duration.ofSeconds(1),
-                Clock.systemUTC(), d -> {
-                    throw new AssertionError("no other process holds the lock in this test");
-                }));
+    private static RenderReport render(Agent agent) {
+        return agent.render(RenderRequest.all(Duration.ofSeconds(1))).report();
     }
 }

@@ -98,7 +98,7 @@ class RenderEngineTest {
         assertThat(general.diff().removed()).containsExactly("NODE_SEARCH");
         assertThat(general.diff().changed()).containsExactly("ETL_DATABASE_URL");
         assertThat(install.result(report, "frontend").status()).isEqualTo(Status.UNCHANGED);
-        assertThat(report.actions()).extracting(PlannedAction::service)
+        assertThat(report.actions()).extracting(a -> a.service().name())
                 .containsExactly("worker-general", "worker-finance");
         assertThat(report.actions().get(0).units()).containsExactly("noxus-worker@general.service");
         assertThat(install.variables("worker-general.env")).containsEntry("ETL_DATABASE_URL", "pg://etl");
@@ -127,7 +127,7 @@ class RenderEngineTest {
         assertThat(install.read("worker-finance.env")).isEqualTo(financeBefore);
         assertThat(install.variables("worker-general.env")).containsEntry("DATABASE_URL", "pg://rotated");
         assertThat(report.failed()).isTrue();
-        assertThat(report.actions()).extracting(PlannedAction::service).doesNotContain("worker-finance");
+        assertThat(report.actions()).extracting(a -> a.service().name()).doesNotContain("worker-finance");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.noxus.secretsagent.engine;
 
+import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.RenderRequest;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
+import io.noxus.secretsagent.testsupport.TestHosts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,11 +83,8 @@ final class TestInstall {
     }
 
     RenderReport render(boolean dryRun, Set<String> services) {
-        try (AgentContext context = AgentContext.open(configFile())) {
-            return context.renderEngine().render(new RenderOptions(services, dryRun, Duration.ofSeconds(1),
-                    Clock.systemUTC(), d -> {
-                        throw new AssertionError("no other process holds the lock in this test");
-                    }));
+        try (Agent agent = Agent.open(configFile(), TestHosts.quiet())) {
+            return agent.render(new RenderRequest(services, dryRun, Duration.ofSeconds(1))).report();
         }
     }
 

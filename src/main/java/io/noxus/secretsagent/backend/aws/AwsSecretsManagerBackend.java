@@ -45,10 +45,6 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
     private AwsClients clients;
     private boolean batchDenied;
 
-    public AwsSecretsManagerBackend(AwsBackendSettings settings) {
-        this(settings, Clock.systemUTC());
-    }
-
     public AwsSecretsManagerBackend(AwsBackendSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;

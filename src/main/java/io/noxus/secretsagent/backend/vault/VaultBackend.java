@@ -44,10 +44,6 @@ public final class VaultBackend implements SecretBackend {
         this.mounts = new KvMounts(settings.kvVersions());
     }
 
-    public VaultBackend(VaultBackendSettings settings) {
-        this(settings, Clock.systemUTC(), System::getenv);
-    }
-
     /** HTTP requests sent to the server so far by this backend. */
     public long requests() {
         return http.requests();

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -333,7 +334,8 @@ class AwsSecretsManagerBackendIT {
     private AwsSecretsManagerBackend backend(Optional<String> profile, Optional<AwsBackendSettings.AssumeRole> role,
                                              URI endpoint) {
         AwsSecretsManagerBackend backend = new AwsSecretsManagerBackend(new AwsBackendSettings("aws",
-                Optional.of(MotoServer.REGION), Optional.of(endpoint), profile, role, Duration.ofSeconds(1)));
+                Optional.of(MotoServer.REGION), Optional.of(endpoint), profile, role, Duration.ofSeconds(1)),
+                Clock.systemUTC());
         opened.add(backend);
         return backend;
     }
@@ -349,8 +351,8 @@ class AwsSecretsManagerBackendIT {
     static io.noxus.secretsagent.backend.SecretDocument document(Map<Reference, Fetched> got, String ref) {
         Fetched answer = got.get(Reference.parse(ref).document());
         assertThat(answer).as(ref).isNotNull();
-        assertThat(answer.failure()).as(ref).isEmpty();
-        return answer.document().orElseThrow();
+        assertThat(answer).as(ref).isInstanceOf(Fetched.Found.class);
+        return ((Fetched.Found) answer).document();
     }
 
     static io.noxus.secretsagent.secret.SecretValue value(Map<Reference, Fetched> got, String ref) {
@@ -365,11 +367,11 @@ class AwsSecretsManagerBackendIT {
         Reference parsed = Reference.parse(ref);
         Fetched answer = got.get(parsed.document());
         assertThat(answer).as(ref).isNotNull();
-        if (answer.failure().isPresent()) {
-            return answer.failure().get();
+        if (answer instanceof Fetched.Failed failed) {
+            return failed.failure();
         }
         try {
-            answer.document().orElseThrow().value(parsed);
+            ((Fetched.Found) answer).document().value(parsed);
         } catch (BackendException e) {
             return e;
         }

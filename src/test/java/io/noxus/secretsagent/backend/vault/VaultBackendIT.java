@@ -53,7 +53,7 @@ class VaultBackendIT {
             assertThat(field(answers, "secret/noxus/platform", "database_url")).isEqualTo("postgres://db/one");
             assertThat(field(answers, "secret/noxus/platform", "redis_url")).isEqualTo("redis://r");
             assertThat(field(answers, "kv1/legacy", "api_key")).isEqualTo("legacy-key");
-            assertThat(answers.get(Reference.parse("vault:kv1/legacy")).document().orElseThrow().version()).isEmpty();
+            assertThat(((Fetched.Found) answers.get(Reference.parse("vault:kv1/legacy"))).document().version()).isEmpty();
         }
     }
 
@@ -154,7 +154,7 @@ class VaultBackendIT {
             assertThat(isTransient(answers, "secret/no/such")).isFalse();
             assertThat(failure(answers, "kv1/none")).contains("no such secret");
             Reference missingField = Reference.parse("vault:secret/noxus/platform#password");
-            assertThat(answers.get(missingField.document()).document().orElseThrow())
+            assertThat(((Fetched.Found) answers.get(missingField.document())).document())
                     .satisfies(doc -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> doc.value(missingField))
                             .hasMessage("vault:secret/noxus/platform#password: the secret has no field 'password'; "
                                     + "fields present: database_url, redis_url"));
@@ -187,7 +187,7 @@ class VaultBackendIT {
             try (VaultBackend vault = new VaultBackend(VaultFixture.settings(limited, VaultFixture.tokenFile(limited,
                     own, "reader")), Clock.systemUTC(), name -> null)) {
                 Map<Reference, Fetched> answers = vault.fetch(refs("secret/noxus/platform"));
-                var failure = answers.get(Reference.parse("vault:secret/noxus/platform")).failure().orElseThrow();
+                var failure = ((Fetched.Failed) answers.get(Reference.parse("vault:secret/noxus/platform"))).failure();
                 assertThat(failure.isTransient()).isTrue();
                 assertThat(failure.getMessage()).contains("is throttling requests (HTTP 429)");
                 assertThat(failure.retryAfter()).hasValueSatisfying(wait -> assertThat(wait)

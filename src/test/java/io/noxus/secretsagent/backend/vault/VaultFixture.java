@@ -76,17 +76,26 @@ final class VaultFixture {
 
     static String field(Map<Reference, Fetched> answers, String path, String field) {
         Fetched answer = answers.get(Reference.parse("vault:" + path));
-        if (answer.failure().isPresent()) {
-            throw answer.failure().get();
+        if (answer instanceof Fetched.Failed failed) {
+            throw failed.failure();
         }
-        return answer.document().orElseThrow().fields().get(field).text().orElseThrow();
+        return ((Fetched.Found) answer).document().fields().get(field).text().orElseThrow();
     }
 
     static String failure(Map<Reference, Fetched> answers, String path) {
-        return answers.get(Reference.parse("vault:" + path)).failure().orElseThrow().getMessage();
+        return failed(answers, path).getMessage();
     }
 
     static boolean isTransient(Map<Reference, Fetched> answers, String path) {
-        return answers.get(Reference.parse("vault:" + path)).failure().orElseThrow().isTransient();
+        return failed(answers, path).isTransient();
+    }
+
+    private static io.noxus.secretsagent.backend.BackendException failed(Map<Reference, Fetched> answers,
+                                                                       String path) {
+        Fetched answer = answers.get(Reference.parse("vault:" + path));
+        if (answer instanceof Fetched.Failed failed) {
+            return failed.failure();
+        }
+        throw new AssertionError("vault:" + path + " did not fail");
     }
 }
