@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.cli;
 
+import io.noxus.secretsagent.app.Host;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -16,9 +17,14 @@ final class InProcess {
     }
 
     static Run run(String... args) {
+        return run(Host.real(), args);
+    }
+
+    /** The same on the given host (a recording command runner, a manual clock). */
+    static Run run(Host host, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), host, args);
         return new Run(exit, out.toString(), err.toString());
     }
 }

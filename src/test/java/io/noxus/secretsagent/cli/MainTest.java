@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.noxus.secretsagent.action.CommandRunner;
+import io.noxus.secretsagent.testsupport.ManualClock;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
+import io.noxus.secretsagent.testsupport.TestHosts;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +53,76 @@ class MainTest {
 
     private InProcess.Run run(String... args) {
         return InProcess.run(args);
+    }
+
+    /** systemctl on this test's host: records each call; a unit is failed while its env file holds "pg://bad". */
+    private final List<String> systemctl = new ArrayList<>();
+
+    private InProcess.Run acting(String... args) {
+        CommandRunner fake = (argv, timeout) -> {
+            systemctl.add(String.join(" ", argv));
+            boolean bad = Files.exists(dir.resolve("out/api.env")) && read("out/api.env").contains("pg://bad");
+            return new CommandRunner.Result(0, argv.contains("is-active") ? (bad ? "failed" : "active") : "", false);
+        };
+        return InProcess.run(TestHosts.on(new ManualClock(), fake), args);
+    }
+
+    private List<String> acted() {
+        return systemctl.stream().filter(c -> !c.contains("is-active")).toList();
+    }
+
+    private String read(String name) {
+        try {
+            return Files.readString(dir.resolve(name));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void renderRestartsTheUnitsOfTheServicesWhoseFilesChangedAndNothingWhenNothingDid() {
+        assertThat(acting("render", "-c", config.toString()).exit()).isZero();
+        assertThat(acted()).containsExactly("systemctl restart noxus-backend.service");
+        systemctl.clear();
+        write("secrets.yaml", "db: \"pg://one\"\netl: \"pg://etl2\"\n");
+        InProcess.Run second = acting("render", "-c", config.toString());
+        assertThat(second.exit()).isZero();
+        assertThat(second.out()).contains("worker  " + dir.resolve("out/worker.env"));
+        assertThat(acted()).as("the worker has no units; api's file did not change").isEmpty();
+    }
+
+    @Test
+    void aRestartThatFailsRollsBackAndEveryLaterRenderHoldsTheRejectedContentUntilItChanges() throws IOException {
+        write("config.yaml", CONFIG.replace("units: [noxus-backend.service]",
+                "units: [noxus-backend.service]\n    rollback: true"));
+        assertThat(acting("render", "-c", config.toString()).exit()).isZero();
+        write("secrets.yaml", "db: \"pg://bad\"\netl: \"pg://etl\"\n");
+        systemctl.clear();
+
+        InProcess.Run rolledBack = acting("render", "-c", config.toString());
+        assertThat(rolledBack.exit()).isEqualTo(1);
+        assertThat(rolledBack.out()).contains("(service api): rolled back - noxus-backend.service is failed after the "
+                + "restart; the previous file was restored and the units are active again");
+        assertThat(read("out/api.env")).contains("pg://one");
+        assertThat(acted()).containsExactly("systemctl restart noxus-backend.service",
+                "systemctl restart noxus-backend.service");
+
+        systemctl.clear();
+        InProcess.Run held = acting("render", "-c", config.toString(), "--output", "json");
+        assertThat(held.exit()).isEqualTo(1);
+        JsonNode api = new ObjectMapper().readTree(held.out()).get("outputs").get(0);
+        assertThat(api.get("status").asText()).isEqualTo("HELD");
+        assertThat(api.get("errors").get(0).asText()).contains(dir.resolve("out/api.env") + ": held back since ",
+                "this content made service api fail after a restart and was rolled back");
+        assertThat(read("out/api.env")).contains("pg://one");
+        assertThat(acted()).as("held content restarts nothing").isEmpty();
+
+        write("secrets.yaml", "db: \"pg://three\"\netl: \"pg://etl\"\n");
+        InProcess.Run changedAgain = acting("render", "-c", config.toString());
+        assertThat(changedAgain.exit()).isZero();
+        assertThat(read("out/api.env")).contains("pg://three");
+        assertThat(acted()).containsExactly("systemctl restart noxus-backend.service");
+        assertThat(read("out/.state/held.json")).as("the hold ended when the content changed").isEqualTo("{ }");
     }
 
     @Test

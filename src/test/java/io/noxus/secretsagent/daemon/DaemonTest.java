@@ -94,7 +94,8 @@ class DaemonTest {
     Daemon daemon() {
         CommandRunner fake = (argv, timeout) -> {
             systemctl.add(String.join(" ", argv));
-            return new CommandRunner.Result(0, argv.contains("is-active") ? "active" : "", false);
+            return new CommandRunner.Result(0, argv.contains("is-active") ? (apiIsBad() ? "failed" : "active") : "",
+                    false);
         };
         Notifier notifier = new Notifier() {
             @Override
@@ -112,6 +113,16 @@ class DaemonTest {
                 audit::add, clock::sleep, () -> { }, new SplittableRandom(1)));
         daemon.start();
         return daemon;
+    }
+
+    /** api.service crashes while its env file holds the password "bad". */
+    boolean apiIsBad() {
+        try {
+            Path api = dir.resolve("out/api.env");
+            return Files.exists(api) && Files.readString(api).contains("\"bad\"");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Steps the loop until the fake clock has moved by {@code d}. */
@@ -171,6 +182,36 @@ class DaemonTest {
         JsonNode action = new ObjectMapper().readTree(audit.stream().filter(l -> l.contains("\"event\":\"action\""))
                 .reduce((a, b) -> b).orElseThrow());
         assertThat(action.get("outcome").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void aRestartedDaemonLeavesContentARollbackRejectedAndItsUnitAlone() throws Exception {
+        write("config.yaml", CONFIG.replace("units: [api.service]}", "units: [api.service], rollback: true}"));
+        daemon();
+        runFor(Duration.ofSeconds(10));
+        secrets("alice", "bad", "k1");
+        systemctl.clear();
+        runFor(Duration.ofSeconds(10));
+        assertThat(acted()).containsExactly("systemctl restart api.service", "systemctl restart api.service",
+                "systemctl kill --kill-whom=main --signal=SIGHUP worker.service", "systemctl restart beat.service");
+        assertThat(Files.readString(dir.resolve("out/api.env"))).contains("pw1");
+        daemon.requestStop();
+        daemon.run();
+        daemon.close();
+
+        systemctl.clear();
+        daemon();
+        runFor(Duration.ofSeconds(30));
+        assertThat(Files.readString(dir.resolve("out/api.env"))).contains("pw1");
+        assertThat(acted()).as("the held file restarts nothing after the daemon's restart").isEmpty();
+        DaemonState state = DaemonState.load(dir.resolve("run/state.json")).orElseThrow();
+        assertThat(state.outputs().get(dir.resolve("out/api.env").toString()).status()).isEqualTo("held");
+
+        secrets("alice", "pw3", "k1");
+        runFor(Duration.ofSeconds(10));
+        assertThat(Files.readString(dir.resolve("out/api.env"))).contains("pw3");
+        assertThat(acted()).containsExactly("systemctl restart api.service",
+                "systemctl kill --kill-whom=main --signal=SIGHUP worker.service", "systemctl restart beat.service");
     }
 
     @Test
