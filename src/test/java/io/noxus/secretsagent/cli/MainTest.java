@@ -135,6 +135,19 @@ class MainTest {
     }
 
     @Test
+    void checkWarnsAboutEachExplicitlyAllowedProcessControlVariableAndTheServicesItReaches() {
+        write("config.yaml", CONFIG + "  - {env: NODE_OPTIONS, ref: \"file:etl\", scope: workers, "
+                + "allow_process_control: true}\n");
+        InProcess.Run run = run("check", "-c", config.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines()).contains("NODE_OPTIONS  file:etl   workers  .    x")
+                .anySatisfy(line -> assertThat(line).startsWith("warning: " + config + ": mappings[2]: NODE_OPTIONS "
+                        + "changes how programs load or run: Node.js reads it").endsWith(
+                        ". Allowed by allow_process_control; it reaches worker"));
+        assertThat(run.out()).doesNotContain("mappings[0]: DB");
+    }
+
+    @Test
     void checkWithBackendsFailsWhenAReferenceIsMissing() throws IOException {
         write("secrets.yaml", "db: \"pg://one\"\n");
         InProcess.Run run = run("check", "-c", config.toString(), "--backends");

@@ -1,0 +1,29 @@
+package io.noxus.secretsagent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EnvNameTest {
+    @Test
+    void acceptsLettersDigitsAndUnderscoreNotStartingWithADigit() {
+        assertThat(EnvName.valid("_")).isTrue();
+        assertThat(EnvName.valid("API_KEY_2")).isTrue();
+        assertThat(EnvName.valid("node_weather")).isTrue();
+        assertThat(EnvName.valid("")).isFalse();
+        assertThat(EnvName.valid("2FA")).isFalse();
+        assertThat(EnvName.valid("API-KEY")).isFalse();
+        assertThat(EnvName.valid("A.B")).isFalse();
+        assertThat(EnvName.valid("BASH_FUNC_ls%%")).isFalse();
+        assertThat(EnvName.valid("CAF\u00c9")).isFalse();
+    }
+
+    @Test
+    void aBackendNameIsRefusedWhenInvalidOrProcessControlAndOtherwiseAccepted() {
+        assertThat(EnvName.refusedFromBackend("API-KEY")).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("which is not valid ([A-Za-z_][A-Za-z0-9_]*)"));
+        assertThat(EnvName.refusedFromBackend("LD_PRELOAD")).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("which changes how programs load or run: the dynamic loader"));
+        assertThat(EnvName.refusedFromBackend("NODE_WEATHER")).isEmpty();
+    }
+}
