@@ -224,4 +224,22 @@ class RenderEngineTest {
         assertThat(install.out("beat.env")).doesNotExist();
         assertThat(install.result(report, "frontend").status()).isEqualTo(Status.CREATED);
     }
+
+    @Test
+    void theShellFormatRefusesANameTheShellManagesAndKeepsTheMainEnvFile() throws IOException {
+        install.render();
+        String before = install.read("env.vm");
+        install.config(TestInstall.SERVICES + MAPPINGS.replace("files:", """
+                  - {env: UID, ref: "file:bank", scope: global}
+                files:"""));
+        RenderReport report = install.render();
+        OutputResult main = install.result(report, "main-env");
+        assertThat(main.status()).isEqualTo(Status.FAILED);
+        assertThat(main.errors()).containsExactly("variable UID (file:bank) cannot be written to "
+                + install.out("env.vm") + " (format shell): bash or dash manage the name UID themselves (read-only, "
+                + "recomputed or checked on assignment), so sourcing the file would lose the value or print an "
+                + "error; map the secret to another name or use another format for this output");
+        assertThat(install.read("env.vm")).isEqualTo(before);
+        assertThat(install.variables("frontend.env")).containsEntry("UID", "bank-key");
+    }
 }
