@@ -26,4 +26,13 @@ class EnvNameTest {
                 .startsWith("which changes how programs load or run: the dynamic loader"));
         assertThat(EnvName.refusedFromBackend("NODE_WEATHER")).isEmpty();
     }
+
+    /** Upper-casing maps the long s to S: the name to check is the transformed one, never the field. */
+    @Test
+    void aFieldThatOnlyBecomesAProcessControlNameWhenUpperCasedIsCaughtOnItsFinalName() {
+        String finalName = Mapping.NameTransform.UPPER.apply("cla\u017f\u017fpath");
+        assertThat(finalName).isEqualTo("CLASSPATH");
+        assertThat(EnvName.refusedFromBackend(finalName)).hasValueSatisfying(why -> assertThat(why)
+                .contains("the JVM or its launchers read it"));
+    }
 }
