@@ -9,6 +9,7 @@ import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.ProcessControlNames;
 import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
+import io.noxus.secretsagent.format.EnvFormats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,10 @@ final class Checker {
                         + ProcessControlNames.reason(m.env().orElseThrow()).orElse("process control")
                         + ". Allowed by allow_process_control; it reaches " + String.join(", ", reached));
             }
+            m.env().ifPresent(name -> config.services().stream().filter(s -> m.scope().reaches(s))
+                    .forEach(s -> EnvFormats.of(s.output().format()).refusedName(name).ifPresent(why -> warnings.add(
+                            m.location() + ": " + name + " cannot be written to " + s.output().path() + " (format "
+                                    + s.output().format().label() + "): " + why))));
         }
         for (var settings : config.backends().values()) {
             if (settings instanceof FileBackendSettings file) {

@@ -1,5 +1,7 @@
 package io.noxus.secretsagent.format;
 
+import java.util.Optional;
+
 /**
  * One env-file dialect. An entry is the exact text that makes the dialect's reader deliver {@code value} for
  * {@code key}; a value the dialect cannot carry exactly is refused with {@link UnrepresentableValueException}.
@@ -8,4 +10,9 @@ package io.noxus.secretsagent.format;
  */
 public interface EnvFormat {
     String entry(String key, String value);
+
+    /** Why this format's reader cannot receive a variable of this name at all; empty for most names and formats. */
+    default Optional<String> refusedName(String key) {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.format;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,15 +26,18 @@ final class ShellFormat implements EnvFormat {
 
     @Override
     public String entry(String key, String value) {
-        if (shellOwned(key)) {
-            throw new UnrepresentableValueException("bash or dash manage the name " + key + " themselves (read-only, "
-                    + "recomputed or checked on assignment), so sourcing the file would lose the value or print an "
-                    + "error; map the secret to another name or use another format for this output");
-        }
+        refusedName(key).ifPresent(reason -> {
+            throw new UnrepresentableValueException(reason);
+        });
         return "export " + key + "='" + value.replace("'", "'\\''") + "'\n";
     }
 
-    static boolean shellOwned(String key) {
-        return READ_ONLY.contains(key) || CHECKED.contains(key) || DYNAMIC.contains(key) || NUMERIC.contains(key);
+    @Override
+    public Optional<String> refusedName(String key) {
+        boolean owned = READ_ONLY.contains(key) || CHECKED.contains(key) || DYNAMIC.contains(key)
+                || NUMERIC.contains(key);
+        return owned ? Optional.of("bash or dash manage the name " + key + " themselves (read-only, recomputed or "
+                + "checked on assignment), so sourcing the file would lose the value or print an error; map the "
+                + "secret to another name or use another format for this output") : Optional.empty();
     }
 }
