@@ -8,7 +8,7 @@ import java.util.Set;
 
 /** Reads {@code mappings[i]} and {@code files[i]}, checking references and scopes against what is configured. */
 final class MappingReader {
-    static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]*";
+    static final String ALLOW = "allow_process_control";
     private final Set<String> backends;
     private final List<ServiceSpec> services;
 
@@ -18,7 +18,7 @@ final class MappingReader {
     }
 
     Mapping mapping(ConfigNode node) {
-        node.onlyKeys("env", "ref", "bulk", "prefix", "transform", "scope");
+        node.onlyKeys("env", "ref", "bulk", "prefix", "transform", "scope", ALLOW);
         String location = node.file() + ": " + node.path();
         Scope scope = scope(node.required("scope"));
         if (node.has("bulk")) {
@@ -30,25 +30,50 @@ final class MappingReader {
             if (ref.field().isPresent()) {
                 throw bulkNode.error("a bulk mapping takes every field of a secret; drop the #field part");
             }
-            String prefix = node.optional("prefix").map(ConfigNode::text).orElse("");
-            if (!prefix.matches("(" + ENV_NAME + ")?")) {
-                throw node.child("prefix").error("a prefix must itself be a valid variable name start ("
-                        + ENV_NAME + ")");
+            if (node.has(ALLOW)) {
+                throw node.child(ALLOW).error("a bulk mapping takes its names from the backend and never sets "
+                        + "process-control variables; map such a variable on its own with env: and " + ALLOW);
             }
+            String prefix = prefix(node);
             Mapping.NameTransform transform = node.optional("transform").map(MappingReader::transform)
                     .orElse(Mapping.NameTransform.NONE);
-            return new Mapping(location, scope, Optional.empty(), ref, prefix, transform);
+            return new Mapping(location, scope, Optional.empty(), ref, prefix, transform, false);
         }
         if (node.has("prefix") || node.has("transform")) {
             throw node.error("prefix and transform belong to bulk mappings");
         }
         ConfigNode envNode = node.required("env");
         String env = envNode.text();
-        if (!env.matches(ENV_NAME)) {
-            throw envNode.error("'" + env + "' is not a valid variable name (" + ENV_NAME + ")");
+        if (!EnvName.valid(env)) {
+            throw envNode.error("'" + env + "' is not a valid variable name (" + EnvName.PATTERN + ")");
+        }
+        boolean allow = node.optional(ALLOW).map(ConfigNode::bool).orElse(false);
+        Optional<String> control = ProcessControlNames.reason(env);
+        if (control.isPresent() && !allow) {
+            throw envNode.error("'" + env + "' changes how programs load or run: " + control.get() + ". A secret "
+                    + "should not set it; if this mapping is meant, add " + ALLOW + ": true to it");
+        }
+        if (control.isEmpty() && allow) {
+            throw node.child(ALLOW).error("'" + env + "' is not a process-control variable; remove " + ALLOW);
         }
         return new Mapping(location, scope, Optional.of(env), reference(node.required("ref")), "",
-                Mapping.NameTransform.NONE);
+                Mapping.NameTransform.NONE, allow);
+    }
+
+    /** The bulk prefix: a valid name start, and not one that makes every resulting name a process-control one. */
+    private static String prefix(ConfigNode node) {
+        Optional<ConfigNode> prefixNode = node.optional("prefix");
+        String prefix = prefixNode.map(ConfigNode::text).orElse("");
+        if (!EnvName.validPrefix(prefix)) {
+            throw prefixNode.orElseThrow().error("a prefix must itself be a valid variable name start ("
+                    + EnvName.PATTERN + ")");
+        }
+        Optional<String> control = ProcessControlNames.reasonForEveryNameWithPrefix(prefix);
+        if (control.isPresent()) {
+            throw prefixNode.orElseThrow().error("every variable named '" + prefix + "...' changes how programs "
+                    + "load or run: " + control.get() + ". A bulk mapping never sets such names");
+        }
+        return prefix;
     }
 
     SecretFileSpec secretFile(ConfigNode node) {

@@ -6,8 +6,10 @@ import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.FileBackendSettings;
 import io.noxus.secretsagent.config.FilePermissions;
 import io.noxus.secretsagent.config.Mapping;
+import io.noxus.secretsagent.config.ProcessControlNames;
 import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
+import io.noxus.secretsagent.format.EnvFormats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,19 @@ public final class Checker {
 
     private List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        for (Mapping m : config.mappings()) {
+            if (m.allowProcessControl()) {
+                List<String> reached = config.services().stream().filter(s -> m.scope().reaches(s))
+                        .map(ServiceSpec::name).toList();
+                warnings.add(m.location() + ": " + m.env().orElseThrow() + " changes how programs load or run: "
+                        + ProcessControlNames.reason(m.env().orElseThrow()).orElse("process control")
+                        + ". Allowed by allow_process_control; it reaches " + String.join(", ", reached));
+            }
+            m.env().ifPresent(name -> config.services().stream().filter(s -> m.scope().reaches(s))
+                    .forEach(s -> EnvFormats.of(s.output().format()).refusedName(name).ifPresent(why -> warnings.add(
+                            m.location() + ": " + name + " cannot be written to " + s.output().path() + " (format "
+                                    + s.output().format().label() + "): " + why))));
+        }
         for (var settings : config.backends().values()) {
             if (settings instanceof FileBackendSettings file) {
                 warnLoose(file.path(), "secrets file of backend '" + file.name() + "'", warnings);

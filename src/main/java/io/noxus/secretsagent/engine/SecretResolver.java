@@ -4,6 +4,7 @@ import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
+import io.noxus.secretsagent.config.EnvName;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
@@ -21,7 +22,6 @@ import java.util.stream.Collectors;
 
 /** Fetches each needed document once per backend (one call per backend) and expands mappings into variables. */
 final class SecretResolver {
-    private static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]*";
     private final Map<String, SecretBackend> backends;
     private final Map<Reference, Fetched> fetched = new HashMap<>();
 
@@ -84,11 +84,10 @@ final class SecretResolver {
         List<Binding> out = new ArrayList<>();
         new TreeMap<>(doc.fields()).forEach((field, value) -> {
             String name = mapping.prefix() + mapping.transform().apply(field);
-            if (!name.matches(ENV_NAME)) {
+            EnvName.refusedFromBackend(name).ifPresent(why -> {
                 throw new BackendException(mapping.ref(), false, "field '" + field + "' gives the variable name '"
-                        + name + "', which is not valid (" + ENV_NAME + "); map it explicitly (" + mapping.location()
-                        + ")");
-            }
+                        + name + "', " + why + " (" + mapping.location() + ")");
+            });
             out.add(new Binding.Bound(name, mapping, value, doc.version()));
         });
         return out;

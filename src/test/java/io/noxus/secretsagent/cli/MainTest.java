@@ -210,6 +210,32 @@ class MainTest {
     }
 
     @Test
+    void checkWarnsAboutEachExplicitlyAllowedProcessControlVariableAndTheServicesItReaches() {
+        write("config.yaml", CONFIG + "  - {env: NODE_OPTIONS, ref: \"file:etl\", scope: workers, "
+                + "allow_process_control: true}\n");
+        InProcess.Run run = run("check", "-c", config.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines()).contains("NODE_OPTIONS  file:etl   workers  .    x")
+                .anySatisfy(line -> assertThat(line).startsWith("warning: " + config + ": mappings[2]: NODE_OPTIONS "
+                        + "changes how programs load or run: Node.js reads it").endsWith(
+                        ". Allowed by allow_process_control; it reaches worker"));
+        assertThat(run.out()).doesNotContain("mappings[0]: DB");
+    }
+
+    @Test
+    void checkWarnsWhenAMappingReachesAShellOutputUnderANameTheShellManages() {
+        write("config.yaml", CONFIG.replace("format: compose", "format: shell")
+                + "  - {env: SHLVL, ref: \"file:etl\", scope: global}\n");
+        InProcess.Run run = run("check", "-c", config.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines()).contains("warning: " + config + ": mappings[2]: SHLVL cannot be written to "
+                + dir.resolve("out/worker.env") + " (format shell): bash or dash manage the name SHLVL themselves "
+                + "(read-only, recomputed or checked on assignment), so sourcing the file would lose the value or "
+                + "print an error; map the secret to another name or use another format for this output");
+        assertThat(run.out()).doesNotContain("out/api.env (format");
+    }
+
+    @Test
     void checkWithBackendsFailsWhenAReferenceIsMissing() throws IOException {
         write("secrets.yaml", "db: \"pg://one\"\n");
         InProcess.Run run = run("check", "-c", config.toString(), "--backends");

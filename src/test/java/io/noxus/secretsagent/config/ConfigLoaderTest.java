@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     /** One fixture per rule; {file} is the fixture's path, {dir} its folder. The whole message is compared. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        bad-unknown-key.yaml            | {file}: mappings[0].colour: unknown key; expected one of bulk, env, prefix, ref, scope, transform. Remove it or fix its spelling
+        bad-unknown-key.yaml            | {file}: mappings[0].colour: unknown key; expected one of allow_process_control, bulk, env, prefix, ref, scope, transform. Remove it or fix its spelling
         bad-wrong-type.yaml             | {file}: mappings[0].ref: expected a string, found a list
         bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
         bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
@@ -40,6 +40,10 @@ class ConfigLoaderTest {
         bad-vault-missing-secret-id-file.yaml | {file}: backends.vault.auth.secret_id_file: file {dir}/no-such-secret-id does not exist or is not a regular file; create it or fix the path
         bad-duplicate-variable.yaml     | variable API_KEY is mapped twice at the same level for service worker-a: {file}: mappings[1] (pool:a) and {file}: mappings[2] (pool:a); remove one, or give one a narrower scope
         bad-invalid-variable-name.yaml  | {file}: mappings[0].env: 'API-KEY' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)
+        bad-process-control-variable.yaml | {file}: mappings[0].env: 'LD_PRELOAD' changes how programs load or run: the dynamic loader reads every LD_* variable (LD_PRELOAD and LD_AUDIT load a library into the program, LD_LIBRARY_PATH chooses where libraries come from). A secret should not set it; if this mapping is meant, add allow_process_control: true to it
+        bad-allow-process-control-on-a-data-variable.yaml | {file}: mappings[0].allow_process_control: 'API_KEY' is not a process-control variable; remove allow_process_control
+        bad-allow-process-control-on-bulk.yaml | {file}: mappings[0].allow_process_control: a bulk mapping takes its names from the backend and never sets process-control variables; map such a variable on its own with env: and allow_process_control
+        bad-process-control-bulk-prefix.yaml | {file}: mappings[0].prefix: every variable named 'LD_...' changes how programs load or run: the dynamic loader reads every LD_* variable (LD_PRELOAD and LD_AUDIT load a library into the program, LD_LIBRARY_PATH chooses where libraries come from). A bulk mapping never sets such names
         bad-missing-secrets-file.yaml   | {file}: backends.file.path: secrets file {dir}/no-such-secrets.yaml does not exist or is not a regular file; create it (mode 0600) or fix the path
         bad-missing-scope.yaml          | {file}: mappings[0].scope: missing required key
         bad-bulk-with-field.yaml        | {file}: mappings[0].bulk: a bulk mapping takes every field of a secret; drop the #field part
@@ -71,6 +75,17 @@ class ConfigLoaderTest {
             assertThat(m.env()).contains("API_KEY");
             assertThat(m.scope()).isEqualTo(Scope.GLOBAL);
         });
+    }
+
+    @Test
+    void loadsAProcessControlVariableOnlyWhenItsMappingAllowsIt() {
+        AgentConfig config = ConfigLoader.load(fixture("good-allowed-process-control.yaml"));
+        assertThat(config.mappings()).singleElement().satisfies(m -> {
+            assertThat(m.env()).contains("NODE_OPTIONS");
+            assertThat(m.allowProcessControl()).isTrue();
+        });
+        assertThat(ConfigLoader.load(fixture("good-minimal.yaml")).mappings())
+                .allSatisfy(m -> assertThat(m.allowProcessControl()).isFalse());
     }
 
     @Test

@@ -186,4 +186,60 @@ class RenderEngineTest {
                 + "cannot carry (the format has no quoting); use the systemd, compose or shell format for this output");
         assertThat(install.read("beat.env")).isEqualTo(before);
     }
+
+    @Test
+    void aBulkFieldThatBecomesAProcessControlNameAfterPrefixAndTransformFailsTheOutputsItReaches() {
+        install.render();
+        String before = install.read("worker-general.env");
+        install.secrets(SECRETS.replace("search: \"s-key\"", "search: \"s-key\", options: \"--require /tmp/x.js\"")
+                .replace("pg://global", "pg://rotated"));
+        RenderReport report = install.render();
+        for (String worker : new String[] {"worker-general", "worker-finance"}) {
+            OutputResult result = install.result(report, worker);
+            assertThat(result.status()).isEqualTo(Status.FAILED);
+            assertThat(result.errors()).singleElement().asString()
+                    .startsWith("file:nodes: field 'options' gives the variable name 'NODE_OPTIONS', which changes "
+                            + "how programs load or run: Node.js reads it")
+                    .endsWith("map it with env: and allow_process_control: true if it is meant ("
+                            + dir.resolve("config.yaml") + ": mappings[5])");
+        }
+        assertThat(install.read("worker-general.env")).isEqualTo(before);
+        assertThat(install.variables("frontend.env")).containsEntry("DATABASE_URL", "pg://rotated");
+        assertThat(report.failed()).isTrue();
+    }
+
+    @Test
+    void anUpperCaseTransformIsCheckedOnTheFinalName() {
+        install.config(TestInstall.SERVICES + MAPPINGS.replace("files:", """
+                  - {bulk: "file:loader", transform: upper, scope: "service:beat"}
+                files:"""));
+        install.secrets(SECRETS + "loader: {ld_preload: \"/tmp/evil.so\", plain: \"p\"}\n");
+        RenderReport report = install.render();
+        OutputResult beat = install.result(report, "beat");
+        assertThat(beat.status()).isEqualTo(Status.FAILED);
+        assertThat(beat.errors()).singleElement().asString()
+                .startsWith("file:loader: field 'ld_preload' gives the variable name 'LD_PRELOAD', which changes how "
+                        + "programs load or run: the dynamic loader")
+                .contains("mappings[6]");
+        assertThat(install.out("beat.env")).doesNotExist();
+        assertThat(install.result(report, "frontend").status()).isEqualTo(Status.CREATED);
+    }
+
+    @Test
+    void theShellFormatRefusesANameTheShellManagesAndKeepsTheMainEnvFile() throws IOException {
+        install.render();
+        String before = install.read("env.vm");
+        install.config(TestInstall.SERVICES + MAPPINGS.replace("files:", """
+                  - {env: UID, ref: "file:bank", scope: global}
+                files:"""));
+        RenderReport report = install.render();
+        OutputResult main = install.result(report, "main-env");
+        assertThat(main.status()).isEqualTo(Status.FAILED);
+        assertThat(main.errors()).containsExactly("variable UID (file:bank) cannot be written to "
+                + install.out("env.vm") + " (format shell): bash or dash manage the name UID themselves (read-only, "
+                + "recomputed or checked on assignment), so sourcing the file would lose the value or print an "
+                + "error; map the secret to another name or use another format for this output");
+        assertThat(install.read("env.vm")).isEqualTo(before);
+        assertThat(install.variables("frontend.env")).containsEntry("UID", "bank-key");
+    }
 }

@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -106,6 +110,82 @@ class EnvFormatRoundTripIT {
             assertRoundTrip(f, reader(f), attacks);
         }
         assertThat(Path.of("/tmp/nsa-pwned")).doesNotExist();
+    }
+
+    /**
+     * The candidates for names a shell manages: every variable bash 5.2 documents or sets in an empty environment,
+     * and dash's. Locale (LC_*, LANG) and loader (LD_*) variables are left out: an unusable value makes setlocale or
+     * ld.so complain, not the shell, and the name is not the shell's.
+     */
+    private static final List<String> SHELL_VARIABLES = List.of("_", "BASH", "BASHOPTS", "BASHPID", "BASH_ALIASES",
+            "BASH_ARGC", "BASH_ARGV", "BASH_ARGV0", "BASH_CMDS", "BASH_COMMAND", "BASH_COMPAT", "BASH_ENV",
+            "BASH_EXECUTION_STRING", "BASH_LINENO", "BASH_LOADABLES_PATH", "BASH_REMATCH", "BASH_SOURCE",
+            "BASH_SUBSHELL", "BASH_VERSINFO", "BASH_VERSION", "BASH_XTRACEFD", "CDPATH", "CHILD_MAX", "COLUMNS",
+            "COMP_CWORD", "COMP_KEY", "COMP_LINE", "COMP_POINT", "COMP_TYPE", "COMP_WORDBREAKS", "COMP_WORDS",
+            "COMPREPLY", "COPROC", "DIRSTACK", "EMACS", "ENV", "EPOCHREALTIME", "EPOCHSECONDS", "EUID", "EXECIGNORE",
+            "FCEDIT", "FIGNORE", "FUNCNAME", "FUNCNEST", "GLOBIGNORE", "GROUPS", "histchars", "HISTCMD",
+            "HISTCONTROL", "HISTFILE", "HISTFILESIZE", "HISTIGNORE", "HISTSIZE", "HISTTIMEFORMAT", "HOME",
+            "HOSTFILE", "HOSTNAME", "HOSTTYPE", "IFS", "IGNOREEOF", "INPUTRC", "INSIDE_EMACS", "LINENO", "LINES",
+            "MACHTYPE", "MAIL", "MAILCHECK", "MAILPATH", "MAPFILE", "OLDPWD", "OPTARG", "OPTERR", "OPTIND", "OSTYPE",
+            "PATH", "PIPESTATUS", "POSIXLY_CORRECT", "PPID", "PROMPT_COMMAND", "PROMPT_DIRTRIM", "PS0", "PS1", "PS2",
+            "PS3", "PS4", "PWD", "RANDOM", "READLINE_ARGUMENT", "READLINE_LINE", "READLINE_MARK", "READLINE_POINT",
+            "REPLY", "SECONDS", "SHELL", "SHELLOPTS", "SHLVL", "SRANDOM", "TERM", "TIMEFORMAT", "TMOUT", "TMPDIR",
+            "UID");
+
+    /**
+     * The list the shell format refuses is exactly the set of shell variables that bash or dash lose or reject when
+     * a file exporting {@code NAME='x'} is sourced: a name refused without cause fails here, and so does a name a
+     * newer shell starts to manage.
+     */
+    @Example
+    void theShellFormatRefusesExactlyTheNamesBashOrDashLoseOrReject() throws IOException {
+        Set<String> lostOrRejected = new TreeSet<>();
+        Set<String> refused = new TreeSet<>();
+        for (String name : Stream.concat(SHELL_VARIABLES.stream(), ownedByTheShell().stream()).distinct().toList()) {
+            Path file = exportX(name);
+            if (!deliversX(bash, file, name) || !deliversX(sh, file, name)) {
+                lostOrRejected.add(name);
+            }
+            try {
+                EnvFormats.of(OutputFormat.SHELL).entry(name, "x");
+            } catch (UnrepresentableValueException e) {
+                refused.add(name);
+            }
+        }
+        assertThat(refused).isEqualTo(lostOrRejected);
+    }
+
+    /** How each refused group fails: read-only and checked names in bash, recomputed ones in bash, OPTIND in dash. */
+    @Example
+    void eachShellOwnedNameFailsInTheWayItsGroupSays() throws IOException {
+        for (String name : ShellFormat.READ_ONLY) {
+            assertThatThrownBy(() -> bash.read(exportX(name))).as(name).hasMessageContaining(name + ": readonly variable");
+        }
+        for (String name : ShellFormat.CHECKED) {
+            assertThatThrownBy(() -> bash.read(exportX(name))).as(name).hasMessageContaining(name + ": x: ");
+        }
+        for (String name : ShellFormat.DYNAMIC) {
+            assertThat(bash.read(exportX(name))).as(name).doesNotContainEntry(name, "x");
+        }
+        assertThatThrownBy(() -> sh.read(exportX("OPTIND"))).hasMessageContaining("Illegal number: x");
+    }
+
+    private static Set<String> ownedByTheShell() {
+        return Stream.of(ShellFormat.READ_ONLY, ShellFormat.CHECKED, ShellFormat.DYNAMIC, ShellFormat.NUMERIC)
+                .flatMap(Set::stream).collect(Collectors.toSet());
+    }
+
+    /** The line the shell writer would give NAME='x' if it did not refuse the name. */
+    private static Path exportX(String name) throws IOException {
+        return Files.writeString(dir.resolve("owned.env"), "export " + name + "='x'\n", StandardCharsets.UTF_8);
+    }
+
+    private static boolean deliversX(RealReader shell, Path file, String name) {
+        try {
+            return "x".equals(shell.read(file).get(name));
+        } catch (IOException rejected) {
+            return false;
+        }
     }
 
     /** The documented unrepresentable classes (docs/env-readers.md), for values below the kernel's size limit. */
