@@ -58,14 +58,15 @@ public final class Daemon implements AutoCloseable {
     private Map<String, ScheduledBackend> scheduled = Map.of();
     private ActionPool pool;
     private Settler settler;
+    private final Watchdog watchdog;
     private Instant retryAt;
-    private Instant lastPing = Instant.MIN;
     private long cycles;
 
     public Daemon(Wiring wiring) {
         this.w = wiring;
         this.audit = new Audit(wiring.audit());
         this.status = new Status(wiring.host().clock().instant());
+        this.watchdog = new Watchdog(wiring.notifier());
     }
 
     /** The host's wiring: its clock and processes, systemd-notify, audit lines to stdout. */
@@ -202,8 +203,8 @@ public final class Daemon implements AutoCloseable {
             return false;
         }
         List<Supplier<ActionResult>> work = due.stream().map(p -> (Supplier<ActionResult>) () -> act(p)).toList();
-        Duration tickEvery = w.notifier().watchdogInterval().map(i -> i.dividedBy(2)).orElse(Duration.ofSeconds(5));
-        List<Optional<ActionResult>> results = pool.run(work, () -> stop, () -> watchdog(now()), tickEvery);
+        List<Optional<ActionResult>> results = pool.run(work, () -> stop, () -> watchdog.feed(now()),
+                watchdog.tickEvery());
         for (int i = 0; i < due.size(); i++) {
             Settler.Pending p = due.get(i);
             Optional<ActionResult> result = results.get(i);
@@ -240,16 +241,7 @@ public final class Daemon implements AutoCloseable {
             status.sent(line);
             w.notifier().notify("STATUS=" + line);
         }
-        watchdog(now);
-    }
-
-    /** WATCHDOG=1 at least every WatchdogSec/2, so a slow systemd-notify or a busy host still keeps in time. */
-    private void watchdog(Instant now) {
-        Optional<Duration> interval = w.notifier().watchdogInterval();
-        if (interval.isPresent() && !now.isBefore(lastPing.plus(interval.get().dividedBy(2)))) {
-            lastPing = now;
-            w.notifier().notify("WATCHDOG=1");
-        }
+        watchdog.feed(now);
     }
 
     private Instant nextWake(Instant now) {
@@ -260,16 +252,13 @@ public final class Daemon implements AutoCloseable {
         if (retryAt != null) {
             next = min(next, retryAt);
         }
-        Optional<Instant> action = settler.next();
-        if (action.isPresent()) {
-            next = min(next, action.get());
+        for (Optional<Instant> other : List.of(settler.next(), watchdog.next())) {
+            if (other.isPresent()) {
+                next = min(next, other.get());
+            }
         }
         if (!status.ready()) {
             next = min(next, status.startedAt().plus(agent.config().daemon().readyGrace()));
-        }
-        Optional<Duration> ping = w.notifier().watchdogInterval();
-        if (ping.isPresent()) {
-            next = min(next, lastPing.plus(ping.get().dividedBy(2)));
         }
         return next;
     }
@@ -284,7 +273,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void reload(Instant now) {
-        Opened fresh;
+        ScheduledAgent fresh;
         try {
             fresh = open();
         } catch (RuntimeException e) {
@@ -301,28 +290,15 @@ public final class Daemon implements AutoCloseable {
         audit.reload(now, w.configFile(), null);
     }
 
-    /** An agent whose backends are each wrapped in their poll schedule. */
-    private record Opened(Agent agent, Map<String, ScheduledBackend> scheduled) {
+    private ScheduledAgent open() {
+        return ScheduledAgent.open(w.opener(), w.configFile(), w.host().clock(), w.random());
     }
 
-    private Opened open() {
-        Map<String, ScheduledBackend> wrapped = new LinkedHashMap<>();
-        Instant now = now();
-        Agent opened = w.opener().open(w.configFile(), (config, name, backend) -> {
-            DaemonSettings d = config.daemon();
-            ScheduledBackend s = new ScheduledBackend(name, backend, new PollSchedule(d.pollInterval(name), d.jitter(),
-                    d.backoffInitial(), d.backoffMax(), w.random(), now), w.host().clock());
-            wrapped.put(name, s);
-            return s;
-        });
-        return new Opened(opened, wrapped);
-    }
-
-    private void install(Opened fresh, Instant now) {
+    private void install(ScheduledAgent fresh, Instant now) {
         AgentConfig config = fresh.agent().config();
         DaemonSettings d = config.daemon();
         agent = fresh.agent();
-        scheduled = fresh.scheduled();
+        scheduled = fresh.backends();
         Duration splay = Settler.splayOffset(w.host().machineId(), d.splay());
         if (settler == null) {
             settler = new Settler(d.settle(), splay);
