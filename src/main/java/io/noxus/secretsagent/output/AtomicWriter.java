@@ -84,32 +84,43 @@ public final class AtomicWriter {
     /**
      * Deletes the temp files a killed render left next to these outputs: only regular files named exactly like this
      * writer's temp files for one of these outputs, found through the same link-free walk. Call it under the render
-     * lock, before writing. Missing folders are skipped; a folder that cannot be walked safely fails like a write.
+     * lock, before writing. Missing folders are skipped; a folder that cannot be walked safely is logged and left
+     * alone (writing its outputs then fails with the same reason, output by output).
      */
     public void removeLeftovers(Collection<OutputSpec> specs) {
         Map<Path, List<Path>> byFolder = specs.stream().map(OutputSpec::path)
                 .collect(Collectors.groupingBy(Path::getParent, LinkedHashMap::new, Collectors.toList()));
         byFolder.forEach((folder, targets) -> {
-            Path first = targets.get(0);
-            Path root = rootOf(first);
-            RootTrust.verify(root, first);
-            Pattern ours = Pattern.compile(targets.stream().map(t -> Pattern.quote("." + t.getFileName() + TEMP_MARK))
-                    .collect(Collectors.joining("|", "(?:", ")")) + "[0-9a-f]{" + TEMP_HEX_DIGITS + "}");
-            SafeFolder.walk(root, first, false).ifPresent(dir -> {
-                try (dir) {
-                    for (String name : dir.names()) {
-                        if (ours.matcher(name).matches()
-                                && dir.attributes(name).map(BasicFileAttributes::isRegularFile).orElse(false)) {
-                            dir.delete(name);
-                            LOG.info("removed {}, a temp file left by an interrupted render", dir.path().resolve(name));
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new OutputException(first, "could not remove the temp files an interrupted render left in "
-                            + folder, e);
-                }
-            });
+            try {
+                removeLeftovers(folder, targets);
+            } catch (OutputException e) {
+                LOG.warn("cannot look for temp files left by an interrupted render: {}", e.getMessage());
+            }
         });
+    }
+
+    private void removeLeftovers(Path folder, List<Path> targets) {
+        Path first = targets.get(0);
+        Path root = rootOf(first);
+        RootTrust.verify(root, first);
+        Pattern ours = Pattern.compile(targets.stream().map(t -> Pattern.quote("." + t.getFileName() + TEMP_MARK))
+                .collect(Collectors.joining("|", "(?:", ")")) + "[0-9a-f]{" + TEMP_HEX_DIGITS + "}");
+        Optional<SafeFolder> found = SafeFolder.walk(root, first, false);
+        if (found.isEmpty()) {
+            return;
+        }
+        try (SafeFolder dir = found.get()) {
+            for (String name : dir.names()) {
+                if (ours.matcher(name).matches()
+                        && dir.attributes(name).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+                    dir.delete(name);
+                    LOG.info("removed {}, a temp file left by an interrupted render", dir.path().resolve(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new OutputException(first, "could not remove the temp files an interrupted render left in " + folder,
+                    e);
+        }
     }
 
     /** The root this target lies strictly inside; a target with {@code .} or {@code ..} in it is refused. */

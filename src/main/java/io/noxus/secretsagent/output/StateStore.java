@@ -62,9 +62,10 @@ public final class StateStore {
         }
     }
 
-    /** Saves the records, writing only when the bytes differ. */
+    /** Saves the records, writing only when the bytes differ (under the render lock: also drops stale temp files). */
     public void save(Map<String, OutputRecord> records) {
         Path file = dir.resolve("outputs.json");
+        writer.removeLeftovers(List.of(spec(file), spec(dir.resolve("host.key"))));
         try {
             byte[] bytes = JSON.writeValueAsBytes(new TreeMap<>(records));
             if (!AtomicWriter.current(file).map(old -> java.util.Arrays.equals(old, bytes)).orElse(false)) {
