@@ -36,12 +36,13 @@ public final class ConfigLoader {
         for (Path fragment : fragments(main)) {
             parts.add(read(fragment, main.getParent()).onlyKeys(FRAGMENT_KEYS));
         }
-        List<Path> roots = root.required("roots").list().stream().map(ConfigNode::resolvePath).toList();
+        List<Path> roots = root.required("roots").list().stream().map(n -> folder(n, "List a folder of the "
+                + "agent's own instead, like /etc/noxus")).toList();
         if (roots.isEmpty()) {
             throw root.child("roots").error("list at least one folder the agent may write into");
         }
-        Path stateDir = root.optional("state_dir").map(ConfigNode::resolvePath)
-                .orElse(Path.of("/var/lib/noxus-secrets-agent"));
+        Path stateDir = root.optional("state_dir").map(n -> folder(n, "Use a folder of the agent's own, like "
+                + "/var/lib/noxus-secrets-agent")).orElse(Path.of("/var/lib/noxus-secrets-agent"));
 
         Map<String, BackendSettings> backends = new LinkedHashMap<>();
         Map<String, ConfigNode> serviceNodes = new LinkedHashMap<>();
@@ -67,6 +68,13 @@ public final class ConfigLoader {
         AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon);
         ConfigChecks.validate(config);
         return config;
+    }
+
+    /** A folder the agent writes into (a root, the state folder): never a system folder. */
+    private static Path folder(ConfigNode node, String instead) {
+        Path folder = node.resolvePath();
+        SystemFolders.refuse(node, folder, instead);
+        return folder;
     }
 
     /** Parses one YAML file into a located node; parse errors give the line and column, never the content. */

@@ -123,6 +123,14 @@ public final class AtomicWriter {
         }
     }
 
+    /**
+     * The host check of every root ({@link RootTrust}) without writing anything, for {@code check}; a root that does
+     * not exist yet is checked as far as it exists (a render creates the rest, 0755).
+     */
+    public void verifyRoots() {
+        roots.forEach(root -> RootTrust.verify(root, root));
+    }
+
     /** The root this target lies strictly inside; a target with {@code .} or {@code ..} in it is refused. */
     private Path rootOf(Path target) {
         if (!target.isAbsolute() || !target.normalize().equals(target)) {
