@@ -102,6 +102,9 @@ public final class AtomicWriter {
     private void removeLeftovers(Path folder, List<Path> targets) {
         Path first = targets.get(0);
         Path root = rootOf(first);
+        if (!Files.isDirectory(root, NOFOLLOW)) {
+            return;
+        }
         RootTrust.verify(root, first);
         Pattern ours = Pattern.compile(targets.stream().map(t -> Pattern.quote("." + t.getFileName() + TEMP_MARK))
                 .collect(Collectors.joining("|", "(?:", ")")) + "[0-9a-f]{" + TEMP_HEX_DIGITS + "}");
