@@ -55,7 +55,7 @@ public final class Agent implements AutoCloseable {
 
     /** Loads and validates the config (a bad one throws, naming file and key) and builds its backends. */
     public static Agent open(Path configFile, Host host, Decorator decorator) {
-        AgentConfig config = ConfigLoader.load(configFile);
+        AgentConfig config = ConfigLoader.load(configFile, host.environment());
         Map<String, SecretBackend> backends = new LinkedHashMap<>();
         try {
             config.backends().forEach((name, settings) -> backends.put(name,

@@ -6,18 +6,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Rules that span several parts of the config: files inside the roots, one owner per file, no ambiguous mappings. */
+/**
+ * Rules that span several parts of the config: files inside the roots, never over a file the agent reads (config,
+ * secrets, credentials) nor in its own folders, one owner per file, no ambiguous mappings.
+ */
 final class ConfigChecks {
     private ConfigChecks() {
     }
 
-    static void validate(AgentConfig config) {
+    static void validate(AgentConfig config, Map<String, String> environment) {
         Map<Path, String> owners = new HashMap<>();
+        ProtectedPaths protectedPaths = new ProtectedPaths(config, environment);
         for (ServiceSpec s : config.services()) {
             claim(config, owners, s.output());
+            protectedPaths.refuse(s.output());
         }
         for (SecretFileSpec f : config.files()) {
             claim(config, owners, f.file());
+            protectedPaths.refuse(f.file());
         }
         Map<String, List<Mapping>> byName = config.mappings().stream().filter(m -> !m.bulk())
                 .collect(Collectors.groupingBy(m -> m.env().orElseThrow()));

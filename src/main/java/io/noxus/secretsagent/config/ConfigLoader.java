@@ -29,19 +29,26 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Loads with no environment: paths the environment names (AWS_SHARED_CREDENTIALS_FILE …) are not known. */
     public static AgentConfig load(Path configFile) {
+        return load(configFile, Map.of());
+    }
+
+    /** Loads, validates and checks the config against the paths this environment names for the backends. */
+    public static AgentConfig load(Path configFile, Map<String, String> environment) {
         Path main = configFile.toAbsolutePath().normalize();
         ConfigNode root = read(main, main.getParent()).onlyKeys(MAIN_KEYS);
         List<ConfigNode> parts = new ArrayList<>(List.of(root));
         for (Path fragment : fragments(main)) {
             parts.add(read(fragment, main.getParent()).onlyKeys(FRAGMENT_KEYS));
         }
-        List<Path> roots = root.required("roots").list().stream().map(ConfigNode::resolvePath).toList();
+        List<Path> roots = root.required("roots").list().stream().map(n -> folder(n, "List a folder of the "
+                + "agent's own instead, like /etc/noxus")).toList();
         if (roots.isEmpty()) {
             throw root.child("roots").error("list at least one folder the agent may write into");
         }
-        Path stateDir = root.optional("state_dir").map(ConfigNode::resolvePath)
-                .orElse(Path.of("/var/lib/noxus-secrets-agent"));
+        Path stateDir = root.optional("state_dir").map(n -> folder(n, "Use a folder of the agent's own, like "
+                + "/var/lib/noxus-secrets-agent")).orElse(Path.of("/var/lib/noxus-secrets-agent"));
 
         Map<String, BackendSettings> backends = new LinkedHashMap<>();
         Map<String, ConfigNode> serviceNodes = new LinkedHashMap<>();
@@ -65,8 +72,15 @@ public final class ConfigLoader {
         DaemonSettings daemon = root.optional("daemon").map(n -> DaemonReader.read(n, backends.keySet()))
                 .orElse(DaemonSettings.DEFAULTS);
         AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon);
-        ConfigChecks.validate(config);
+        ConfigChecks.validate(config, environment);
         return config;
+    }
+
+    /** A folder the agent writes into (a root, the state folder): never a system folder. */
+    private static Path folder(ConfigNode node, String instead) {
+        Path folder = node.resolvePath();
+        SystemFolders.refuse(node, folder, instead);
+        return folder;
     }
 
     /** Parses one YAML file into a located node; parse errors give the line and column, never the content. */

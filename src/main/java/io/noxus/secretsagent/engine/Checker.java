@@ -10,6 +10,7 @@ import io.noxus.secretsagent.config.ProcessControlNames;
 import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.format.EnvFormats;
+import io.noxus.secretsagent.output.AtomicWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,10 @@ public final class Checker {
         this.backends = backends;
     }
 
+    /** Refuses (throws) when a root or the state folder fails the host check a render would refuse it for. */
     public CheckReport check(boolean askBackends) {
+        new AtomicWriter(config.roots()).verifyRoots();
+        new AtomicWriter(List.of(config.stateDir())).verifyRoots();
         List<String> services = config.services().stream().map(ServiceSpec::name).toList();
         List<CheckReport.Row> rows = new ArrayList<>();
         for (Mapping m : config.mappings()) {

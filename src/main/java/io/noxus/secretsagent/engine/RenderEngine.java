@@ -79,6 +79,7 @@ public final class RenderEngine {
                 return new Rendering(new RenderReport(true, results, actions(services, results)), Rollback.NONE);
             }
             AtomicWriter writer = new AtomicWriter(config.roots());
+            writer.removeLeftovers(outcomes.stream().map(OutputComparer.Outcome::spec).toList());
             List<Rollback.Saved> saved = new ArrayList<>();
             List<OutputResult> results = new Applier(writer, state, saved).apply(outcomes, previous);
             state.saveHolds(stillHeld(holds, outcomes));

@@ -66,8 +66,10 @@ public final class StateStore {
         return read("outputs.json", RECORDS);
     }
 
-    /** Saves the records, writing only when the bytes differ. */
+    /** Saves the records, writing only when the bytes differ (under the render lock: also drops stale temp files). */
     public void save(Map<String, OutputRecord> records) {
+        writer.removeLeftovers(List.of(spec(dir.resolve("outputs.json")), spec(dir.resolve("host.key")),
+                spec(dir.resolve("held.json"))));
         write("outputs.json", new TreeMap<>(records));
     }
 

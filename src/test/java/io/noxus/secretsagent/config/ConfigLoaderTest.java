@@ -3,6 +3,7 @@ package io.noxus.secretsagent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -57,6 +58,16 @@ class ConfigLoaderTest {
         bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
         bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
         bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 39 (syntax error)
+        bad-root-slash.yaml             | {file}: roots[0]: / is the whole file system; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
+        bad-root-system-folder.yaml     | {file}: roots[1]: /etc/systemd is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
+        bad-root-lib-folder.yaml        | {file}: roots[0]: /lib64 is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
+        bad-root-under-proc.yaml        | {file}: roots[0]: /proc/sys/kernel is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
+        bad-state-dir-system-folder.yaml | {file}: state_dir: /var/lib is a system folder; the agent would replace files the host depends on. Use a folder of the agent's own, like /var/lib/noxus-secrets-agent
+        bad-output-is-config-file.yaml  | {file}: services.backend.output.path: {file} is the config file; an output must never replace it: choose another path
+        bad-output-in-conf-d.yaml       | {file}: services.backend.output.path: {dir}/conf.d/backend.yaml is inside the config's conf.d folder ({dir}/conf.d); outputs may not go there: choose a path outside it
+        bad-output-is-secrets-file.yaml | {file}: files[0].path: {dir}/secrets.yaml is the secrets file of backend 'file'; an output must never replace it: choose another path
+        bad-output-is-vault-token-file.yaml | {file}: services.backend.output.path: {dir}/vault-token is the token file of backend 'vault'; an output must never replace it: choose another path
+        bad-output-in-state-dir.yaml    | {file}: services.backend.output.path: {dir}/out/.state/host.key is inside state_dir ({dir}/out/.state); outputs may not go there: choose a path outside it
         """)
     void rejectsEachBadConfigWithOneLocatedMessage(String name, String expected) {
         Path file = fixture(name);
@@ -125,6 +136,20 @@ class ConfigLoaderTest {
         AgentConfig config = ConfigLoader.load(file);
         assertThat(config.service("backend").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.RESTART);
         assertThat(config.service("worker-a").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.NONE);
+    }
+
+    @Test
+    void refusesAnOutputOverTheAwsSdkSharedCredentialsFileWhenAnAwsBackendIsConfigured(@TempDir Path dir)
+            throws IOException {
+        Path credentials = Path.of(System.getenv().getOrDefault("AWS_SHARED_CREDENTIALS_FILE",
+                System.getProperty("user.home") + "/.aws/credentials")).toAbsolutePath().normalize();
+        Path file = dir.resolve("config.yaml");
+        PrivateFiles.write(dir, "config.yaml", "roots: [" + credentials.getParent() + "]\nbackends:\n"
+                + "  aws: {type: aws-secrets-manager, region: eu-west-1}\nservices:\n  backend:\n    role: backend\n"
+                + "    output: {path: " + credentials + ", format: systemd}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": services.backend.output.path: "
+                + credentials + " is the AWS shared credentials file of backend 'aws'; an output must never replace "
+                + "it: choose another path");
     }
 
     static Path copy(Path dir, String name) throws IOException {

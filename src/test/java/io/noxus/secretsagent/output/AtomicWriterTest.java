@@ -72,6 +72,104 @@ class AtomicWriterTest {
     }
 
     @Test
+    void refusesASymlinkAsTheRootAndWritesNothingWhereItPoints() throws IOException {
+        Path real = Files.createDirectory(root.resolve("real"));
+        Path link = Files.createSymbolicLink(root.resolve("link"), real);
+        Path target = link.resolve("file.env");
+        assertThatThrownBy(() -> new AtomicWriter(List.of(link)).write(spec(target, 0600, null), "X".getBytes()))
+                .isInstanceOf(OutputException.class).hasMessage(target + ": root " + link
+                        + " is a symlink; a root must be a real folder (give its real path in roots)");
+        assertThat(real.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void refusesAPathThatClimbsOutOfTheRootWithDotDot() {
+        Path out = root.resolve("out");
+        Path target = Path.of(out + "/../escaped.env");
+        assertThatThrownBy(() -> new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes()))
+                .hasMessage(target + ": not an absolute, normalized path; refusing to write");
+        assertThat(root.resolve("escaped.env")).doesNotExist();
+    }
+
+    @Test
+    void refusesARootThatGroupOrOthersMayWrite() throws IOException {
+        Path out = Files.createDirectory(root.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path target = out.resolve("file.env");
+        assertThatThrownBy(() -> new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes()))
+                .hasMessage(target + ": root " + out + " is writable by group or others (mode 0775); only root (or "
+                        + "the agent's own user) may control the folders down to a root: run chmod go-w " + out
+                        + ", or choose another root");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void refusesARootBelowAFolderOthersMayWriteButAcceptsARootOwnedStickyOne() throws IOException {
+        Path open = Files.createDirectory(root.resolve("open"));
+        Path out = Files.createDirectory(open.resolve("out"));
+        Path target = out.resolve("file.env");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes()))
+                .hasMessageStartingWith(target + ": folder " + open + " (on the way to the root " + out
+                        + ") is writable by group or others (mode 0777)");
+        Files.setAttribute(open, "unix:mode", 01777);
+        new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes());
+        assertThat(Files.readString(target)).isEqualTo("X");
+    }
+
+    @Test
+    void refusesAStickyFolderAsTheRootItself() throws IOException {
+        Path out = Files.createDirectory(root.resolve("out"));
+        Files.setAttribute(out, "unix:mode", 01777);
+        Path target = out.resolve("file.env");
+        assertThatThrownBy(() -> new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes()))
+                .hasMessageStartingWith(target + ": root " + out + " is writable by group or others (mode 1777)");
+    }
+
+    @Test
+    void refusesARootOrAFolderAboveItOwnedByAnotherUser() throws IOException {
+        Path mine = Files.createDirectory(root.resolve("mine"));
+        Path out = Files.createDirectory(mine.resolve("out"));
+        Files.setAttribute(mine, "unix:uid", 4242);
+        Path target = out.resolve("file.env");
+        assertThatThrownBy(() -> new AtomicWriter(List.of(out)).write(spec(target, 0600, null), "X".getBytes()))
+                .hasMessageStartingWith(target + ": folder " + mine + " (on the way to the root " + out
+                        + ") is owned by uid 4242, not root");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void createsAMissingRootAsToday() throws IOException {
+        Path out = root.resolve("new/out");
+        new AtomicWriter(List.of(out)).write(spec(out.resolve("file.env"), 0600, null), "X".getBytes());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwxr-xr-x");
+        assertThat(Files.readString(out.resolve("file.env"))).isEqualTo("X");
+    }
+
+    @Test
+    void removesOnlyItsOwnLeftoverTempFilesForTheGivenOutputs() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("a"));
+        Path target = dir.resolve("file.env");
+        List<Path> leftovers = List.of(dir.resolve(".file.env.tmp-0123456789abcdef"),
+                dir.resolve(".file.env.tmp-fedcba9876543210"));
+        for (Path p : leftovers) {
+            Files.writeString(p, "SECRET=1\n");
+        }
+        List<Path> kept = List.of(Files.writeString(dir.resolve(".file.env.tmp-0123"), "not ours: too short"),
+                Files.writeString(dir.resolve(".file.env.tmp-0123456789ABCDEF"), "not ours: upper case"),
+                Files.writeString(dir.resolve(".other.env.tmp-0123456789abcdef"), "another output's, not asked"),
+                Files.writeString(dir.resolve("x.file.env.tmp-0123456789abcdef"), "not ours: prefix"),
+                Files.createDirectory(dir.resolve(".file.env.tmp-aaaaaaaaaaaaaaaa")),
+                Files.createSymbolicLink(dir.resolve(".file.env.tmp-bbbbbbbbbbbbbbbb"), target));
+        new AtomicWriter(List.of(root)).removeLeftovers(List.of(spec(target, 0600, null),
+                spec(root.resolve("missing/x.env"), 0600, null)));
+        leftovers.forEach(p -> assertThat(p).doesNotExist());
+        kept.forEach(p -> assertThat(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(p.toString())
+                .isTrue());
+        assertThat(root.resolve("missing")).doesNotExist();
+    }
+
+    @Test
     void refusesATargetOutsideTheRoots() {
         Path target = root.resolve("other/file.env");
         assertThatThrownBy(() -> new AtomicWriter(List.of(root.resolve("out"))).write(spec(target, 0600, null),
