@@ -18,7 +18,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The SDK clients of one backend, built from its settings: the JDK's HttpURLConnection transport, one attempt per
- * call (the agent's cycle owns retries, so the SDK's must not multiply them), a whole-call timeout, and
+ * call (the agent's cycle owns retries, so the SDK's must not multiply them), a whole-call and whole-attempt timeout, and
  * credentials from the SDK's default chain or a named profile, optionally exchanged for a role session by STS.
  * Nothing here holds a credential in a field of ours; the SDK providers do, and never print them.
  */
@@ -40,9 +40,13 @@ final class AwsClients implements AutoCloseable {
                     .profileName(settings.profile().orElse(null)).build().getRegion());
             baseCredentials = settings.profile().<AwsCredentialsProvider>map(ProfileCredentialsProvider::create)
                     .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+            // One attempt, so the call and its attempt share one deadline: the SDK's timer aborts the exchange
+            // (UrlConnectionHttpClient disconnects it) however the server drips; the socket timeouts above only
+            // bound each connect and each read.
             ClientOverrideConfiguration oneAttempt = ClientOverrideConfiguration.builder()
                     .retryStrategy(AwsRetryStrategy.doNotRetry())
                     .apiCallTimeout(settings.requestTimeout())
+                    .apiCallAttemptTimeout(settings.requestTimeout())
                     .build();
             sts = settings.assumeRole().map(role -> {
                 var builder = StsClient.builder().httpClient(http).region(region).credentialsProvider(baseCredentials)

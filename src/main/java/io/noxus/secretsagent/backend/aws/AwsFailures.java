@@ -59,8 +59,8 @@ final class AwsFailures {
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
                 || find(e, SocketTimeoutException.class) != null || find(e, InterruptedIOException.class) != null) {
-            return new BackendException(ref, true, where + " gave no answer within " + timeout.toSeconds()
-                    + " s (request_timeout_seconds); will retry");
+            return new BackendException(ref, true, where + " gave no complete answer within "
+                    + timeout.toSeconds() + " s (request_timeout_seconds); will retry");
         }
         IOException io = find(e, IOException.class);
         if (io != null) {

@@ -10,6 +10,8 @@ final class VaultCallException extends RuntimeException {
     enum Kind {
         /** Connection refused, reset, timed out: worth a retry by the cycle owner. */
         UNREACHABLE(true),
+        /** No complete answer within request_timeout_seconds (a stalled or dripping server). */
+        TIMED_OUT(true),
         /** 5xx, sealed or standby (503), throttled (429). */
         UNAVAILABLE(true),
         TLS(false),

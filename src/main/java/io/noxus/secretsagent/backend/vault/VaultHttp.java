@@ -3,6 +3,7 @@ package io.noxus.secretsagent.backend.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.config.VaultBackendSettings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.HttpsURLConnection;
@@ -17,8 +19,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * The one HTTP client of a Vault backend: {@link HttpURLConnection} with the JDK's keep-alive pool (no threads of its
- * own beyond the JDK's keep-alive timer), one attempt per call, no redirects. Answers are parsed JSON; failures are
- * {@link VaultCallException}s that say what kind of failure it was and never carry a response body.
+ * own beyond the JDK's keep-alive timer and the shared {@link Deadlines} thread), one attempt per call, no redirects,
+ * and each call bounded as a whole by {@code request_timeout_seconds}, however slowly the server answers. Answers are
+ * parsed JSON; failures are {@link VaultCallException}s that say what kind of failure it was and never carry a
+ * response body.
  */
 final class VaultHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +32,14 @@ final class VaultHttp {
     private final int timeoutMillis;
     private final Optional<VaultTls> tls;
     private final AtomicLong requests = new AtomicLong();
+    private final Deadlines deadlines;
 
     VaultHttp(VaultBackendSettings settings) {
+        this(settings, Deadlines.shared());
+    }
+
+    VaultHttp(VaultBackendSettings settings, Deadlines deadlines) {
+        this.deadlines = deadlines;
         this.address = settings.address();
         this.namespace = settings.namespace();
         this.timeoutMillis = Math.toIntExact(settings.requestTimeout().toMillis());
@@ -73,34 +83,50 @@ final class VaultHttp {
         conn.setRequestProperty("X-Vault-Request", "true");
         conn.setRequestProperty("Accept", "application/json");
         requests.incrementAndGet();
-        try {
-            conn.setRequestMethod(method);
-            if (body.isPresent()) {
-                conn.setDoOutput(true);
-                conn.setRequestProperty("Content-Type", "application/json");
-                try (OutputStream out = conn.getOutputStream()) {
-                    out.write(JSON.writeValueAsBytes(body.get()));
+        try (Deadlines.Deadline deadline = deadlines.start(conn, Duration.ofMillis(timeoutMillis))) {
+            try {
+                conn.setRequestMethod(method);
+                if (body.isPresent()) {
+                    conn.setDoOutput(true);
+                    conn.setRequestProperty("Content-Type", "application/json");
+                    try (OutputStream out = conn.getOutputStream()) {
+                        out.write(JSON.writeValueAsBytes(body.get()));
+                    }
                 }
+                int status = conn.getResponseCode();
+                deadline.enterBody();
+                byte[] bytes = read(status >= 400 ? conn.getErrorStream() : conn.getInputStream(), deadline);
+                if (!deadline.finish()) {
+                    throw new Deadlines.DeadlinePassed();
+                }
+                if (status >= 200 && status < 300) {
+                    return parse(apiPath, bytes, status);
+                }
+                throw VaultCallException.forStatus(apiPath, status, address.toString(),
+                        conn.getHeaderField("Retry-After"));
+            } catch (IOException e) {
+                conn.disconnect(); // never back to the keep-alive pool mid-answer
+                throw deadline.passed() ? late(apiPath) : failure(apiPath, e);
             }
-            int status = conn.getResponseCode();
-            byte[] bytes = read(status >= 400 ? conn.getErrorStream() : conn.getInputStream());
-            if (status >= 200 && status < 300) {
-                return parse(apiPath, bytes, status);
-            }
-            throw VaultCallException.forStatus(apiPath, status, address.toString(), conn.getHeaderField("Retry-After"));
-        } catch (SSLException e) {
-            conn.disconnect();
-            throw new VaultCallException(VaultCallException.Kind.TLS, apiPath, "TLS with " + address + " failed ("
-                    + e.getClass().getSimpleName() + "); check ca_file, tls_server_name and the client certificate");
-        } catch (SocketTimeoutException e) {
-            conn.disconnect();
-            throw new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, address
-                    + " did not answer within the request timeout");
-        } catch (IOException e) {
-            conn.disconnect();
-            throw new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, "cannot reach " + address
-                    + " (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** The server did not complete its answer in time: whatever it sent so far is dropped. */
+    private VaultCallException late(String apiPath) {
+        return new VaultCallException(VaultCallException.Kind.TIMED_OUT, apiPath, "no complete answer to " + apiPath
+                + " within " + timeoutMillis / 1000 + " s (request_timeout_seconds)");
+    }
+
+    private VaultCallException failure(String apiPath, IOException e) {
+        if (e instanceof SSLException) {
+            return new VaultCallException(VaultCallException.Kind.TLS, apiPath, "TLS with " + address + " failed ("
+                    + e.getClass().getSimpleName() + "); check ca_file, tls_server_name and the client certificate");
+        }
+        if (e instanceof SocketTimeoutException) {
+            return late(apiPath);
+        }
+        return new VaultCallException(VaultCallException.Kind.UNREACHABLE, apiPath, "cannot reach " + address
+                + " (" + e.getClass().getSimpleName() + ")");
     }
 
     private static JsonNode parse(String apiPath, byte[] bytes, int status) {
@@ -119,18 +145,27 @@ final class VaultHttp {
         }
     }
 
-    /** Reads the whole body (so the connection can be reused), refusing absurd sizes. */
-    private static byte[] read(InputStream in) throws IOException {
+    /**
+     * Reads the whole body (so the connection can be reused), in chunks, giving up as soon as the deadline passed or
+     * the answer grows absurdly large. Closed only when complete: a failed read is disconnected by the caller.
+     */
+    private static byte[] read(InputStream in, Deadlines.Deadline deadline) throws IOException {
         if (in == null) {
             return new byte[0];
         }
-        try (in) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (deadline.passed()) {
+                throw new Deadlines.DeadlinePassed();
+            }
+            bytes.write(chunk, 0, n);
+            if (bytes.size() > MAX_BODY) {
                 throw new IOException("answer larger than " + MAX_BODY + " bytes");
             }
-            return bytes;
         }
+        in.close();
+        return bytes.toByteArray();
     }
 
     static ObjectMapper json() {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -90,8 +91,13 @@ class AwsFailuresTest {
         assertThat(failures.of(REF, SdkClientException.create("x", new UnknownHostException("h"))).isTransient())
                 .isTrue();
         assertThat(failures.of(REF, SdkClientException.create("x", new SocketTimeoutException("t"))))
-                .hasMessageContaining("gave no answer within 7 s");
-        assertThat(failures.of(REF, ApiCallTimeoutException.create(7000)).isTransient()).isTrue();
+                .hasMessageContaining("gave no complete answer within 7 s (request_timeout_seconds); will retry");
+        assertThat(failures.of(REF, ApiCallTimeoutException.create(7000)))
+                .satisfies(e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageContaining("gave no complete answer within 7 s");
+        assertThat(failures.of(REF, ApiCallAttemptTimeoutException.create(7000)))
+                .satisfies(e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageContaining("gave no complete answer within 7 s");
     }
 
     @org.junit.jupiter.api.Test

@@ -266,7 +266,7 @@ class AwsSecretsManagerBackendIT {
             BackendException e = failure(backend(Optional.empty(), Optional.empty(), endpoint).fetch(refs("aws:a")),
                     "aws:a");
             assertThat(e.isTransient()).isTrue();
-            assertThat(e.getMessage()).contains("gave no answer within 1 s (request_timeout_seconds)");
+            assertThat(e.getMessage()).contains("gave no complete answer within 1 s (request_timeout_seconds)");
         } finally {
             for (Socket s : accepted) {
                 s.close();
