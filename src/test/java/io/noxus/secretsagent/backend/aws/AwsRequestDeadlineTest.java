@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.testsupport.Answers;
 import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.testsupport.HostileServer;
 import io.noxus.secretsagent.testsupport.HostileServer.Behaviour;
 import io.noxus.secretsagent.testsupport.MotoServer;
 import io.noxus.secretsagent.testsupport.Timed;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +67,7 @@ class AwsRequestDeadlineTest {
         assertThat(took).as("time to fail").isGreaterThanOrEqualTo(TIMEOUT.minusMillis(100))
                 .isLessThan(TIMEOUT.plus(SLACK));
         assertThat(answers).hasSize(2).allSatisfy((ref, answer) -> {
-            BackendException e = answer.failure().orElseThrow();
+            BackendException e = Answers.failure(answer);
             assertThat(e.isTransient()).isTrue();
             assertThat(e.getMessage()).isEqualTo(ref + ": AWS Secrets Manager (backend 'aws', region us-east-1, "
                     + "endpoint " + server.address() + ") gave no complete answer within 2 s "
@@ -85,7 +87,7 @@ class AwsRequestDeadlineTest {
         Duration took = fetched.took();
 
         assertThat(took).isLessThan(TIMEOUT.plus(SLACK));
-        BackendException e = answers.get(pinned).failure().orElseThrow();
+        BackendException e = Answers.failure(answers.get(pinned));
         assertThat(e.isTransient()).isTrue();
         assertThat(e.getMessage()).contains("gave no complete answer within 2 s");
         assertThat(server.connections()).isEqualTo(1);
@@ -102,7 +104,7 @@ class AwsRequestDeadlineTest {
         Duration took = fetched.took();
 
         assertThat(took).isLessThan(TIMEOUT.multipliedBy(2).plus(SLACK));
-        assertThat(answers.get(ref).failure().orElseThrow().isTransient()).isTrue();
+        assertThat(Answers.failure(answers.get(ref)).isTransient()).isTrue();
     }
 
     private Timed<Map<Reference, Fetched>> fetch(Set<Reference> refs) {
@@ -115,6 +117,6 @@ class AwsRequestDeadlineTest {
 
     private static AwsSecretsManagerBackend backend(HostileServer at) {
         return new AwsSecretsManagerBackend(new AwsBackendSettings("aws", Optional.of("us-east-1"),
-                Optional.of(at.address()), Optional.empty(), Optional.empty(), TIMEOUT));
+                Optional.of(at.address()), Optional.empty(), Optional.empty(), TIMEOUT), Clock.systemUTC());
     }
 }

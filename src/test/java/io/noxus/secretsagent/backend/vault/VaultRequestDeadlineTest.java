@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.testsupport.Answers;
 import io.noxus.secretsagent.config.VaultBackendSettings;
 import io.noxus.secretsagent.config.VaultBackendSettings.AppRoleAuth;
 import io.noxus.secretsagent.config.VaultBackendSettings.Auth;
@@ -66,7 +67,7 @@ class VaultRequestDeadlineTest {
         assertThat(took).as("time to fail").isGreaterThanOrEqualTo(TIMEOUT.minusMillis(100))
                 .isLessThan(TIMEOUT.plus(SLACK));
         assertThat(answers).hasSize(2).allSatisfy((ref, answer) -> {
-            BackendException e = answer.failure().orElseThrow();
+            BackendException e = Answers.failure(answer);
             assertThat(e.isTransient()).isTrue();
             assertThat(e.getMessage()).isEqualTo(ref + ": backend vault (" + server.address() + "): cannot get a "
                     + "token: no complete answer to auth/token/lookup-self within 2 s (request_timeout_seconds)");
@@ -87,7 +88,7 @@ class VaultRequestDeadlineTest {
         Duration took = timed.took();
 
         assertThat(took).isGreaterThanOrEqualTo(TIMEOUT.minusMillis(100)).isLessThan(TIMEOUT.plus(SLACK));
-        BackendException e = answers.get(Reference.parse("vault:secret/a#b")).failure().orElseThrow();
+        BackendException e = Answers.failure(answers.get(Reference.parse("vault:secret/a#b")));
         assertThat(e.isTransient()).isTrue();
         assertThat(e.getMessage()).endsWith("cannot get a token: no complete answer to auth/approle/login within 2 s "
                 + "(request_timeout_seconds)");
