@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -42,11 +43,11 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Everything the daemon needs from outside, injected once: the host (time, processes, machine id), how to open a
-     * config, systemd's notifier, the audit sink, the loop's interruptible wait and how to cut it short, and
-     * randomness (jitter).
+     * config, systemd's notifier, the audit sink, the loop's interruptible wait and how to cut it short,
+     * randomness (jitter), and where backend polls run (their own threads on a host; inline in loop tests).
      */
     public record Wiring(Path configFile, Host host, Agent.Opener opener, Notifier notifier, Consumer<String> audit,
-                         Sleeper idle, Runnable wake, RandomGenerator random) {
+                         Sleeper idle, Runnable wake, RandomGenerator random, Executor polls) {
     }
 
     private final Wiring w;
@@ -77,7 +78,14 @@ public final class Daemon implements AutoCloseable {
         }
         return new Daemon(new Wiring(configFile, host, Agent.opener(host),
                 Notifier.fromEnvironment(host.environment(), host.commands(), ProcessHandle.current().pid()),
-                auditOut::println, wakeup, wakeup::wake, new SplittableRandom()));
+                auditOut::println, wakeup, wakeup::wake, new SplittableRandom(), Daemon::pollThread));
+    }
+
+    /** One short-lived thread per poll: at most one per backend at a time, none while all are idle. */
+    private static void pollThread(Runnable poll) {
+        Thread t = new Thread(poll, "poll");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Opens the config (a bad one fails the start), resumes actions a previous run left waiting. */
@@ -150,7 +158,7 @@ public final class Daemon implements AutoCloseable {
 
     private boolean cycleDue(Instant now) {
         return (retryAt != null && !now.isBefore(retryAt))
-                || scheduled.values().stream().anyMatch(b -> b.schedule().due(now));
+                || scheduled.values().stream().anyMatch(b -> b.wantsCycle(now));
     }
 
     private void cycle(Instant now) {
@@ -247,7 +255,7 @@ public final class Daemon implements AutoCloseable {
     private Instant nextWake(Instant now) {
         Instant next = now.plus(Duration.ofMinutes(10));
         for (ScheduledBackend b : scheduled.values()) {
-            next = min(next, b.schedule().next());
+            next = min(next, b.nextPoll().orElse(next));
         }
         if (retryAt != null) {
             next = min(next, retryAt);
@@ -291,7 +299,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private ScheduledAgent open() {
-        return ScheduledAgent.open(w.opener(), w.configFile(), w.host().clock(), w.random());
+        return ScheduledAgent.open(w.opener(), w.configFile(), w.host().clock(), w.random(), w.polls(), w.wake());
     }
 
     private void install(ScheduledAgent fresh, Instant now) {

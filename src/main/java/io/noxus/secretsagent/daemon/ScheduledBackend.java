@@ -6,53 +6,94 @@ import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.secret.Reference;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 /**
- * A backend asked only when its {@link PollSchedule} says so; in between, the engine gets the answers of its last
- * poll (so a cycle fetches only what is due and still renders every output). A backend that throws instead of
- * answering counts as a transient failure of every document asked for: the daemon never dies of a backend.
- * The cache is in memory only and holds what the backend itself would hold.
+ * A backend asked only when its {@link PollSchedule} says so, and never on the daemon loop's thread: a due poll runs
+ * on the {@code polls} executor (its own thread on a real host) while the engine gets the answers of the last poll,
+ * so one backend that stalls (up to its request deadline, per call) delays neither the other backends' outputs, nor
+ * the watchdog, nor a stop. When a poll ends, {@code answered} wakes the loop, which renders again. A document never
+ * answered yet is a transient failure ("has not answered yet"): its outputs keep their content until it answers.
+ * A backend that throws instead of answering counts as a transient failure of every document asked for: the daemon
+ * never dies of a backend. The cache is in memory only and holds what the backend itself would hold.
  */
 final class ScheduledBackend implements SecretBackend {
     private final String name;
     private final SecretBackend delegate;
     private final PollSchedule schedule;
     private final Clock clock;
+    private final Executor polls;
+    private final Runnable answered;
     private final Map<Reference, Fetched> last = new HashMap<>();
-    private int polls;
+    private boolean polling;
+    private boolean fresh;
+    private int asked;
 
-    ScheduledBackend(String name, SecretBackend delegate, PollSchedule schedule, Clock clock) {
+    ScheduledBackend(String name, SecretBackend delegate, PollSchedule schedule, Clock clock, Executor polls,
+                     Runnable answered) {
         this.name = name;
         this.delegate = delegate;
         this.schedule = schedule;
         this.clock = clock;
+        this.polls = polls;
+        this.answered = answered;
     }
 
     @Override
     public synchronized Map<Reference, Fetched> fetch(Set<Reference> documents) {
         boolean due = schedule.due(clock.instant());
-        Set<Reference> ask = due ? documents : documents.stream().filter(d -> !last.containsKey(d))
-                .collect(java.util.stream.Collectors.toSet());
-        if (!ask.isEmpty()) {
-            Map<Reference, Fetched> answers = ask(ask);
-            last.keySet().retainAll(due ? documents : last.keySet());
+        Set<Reference> unknown = documents.stream().filter(d -> !last.containsKey(d)).collect(Collectors.toSet());
+        if (!polling && (due || !unknown.isEmpty())) {
+            if (due) {
+                last.keySet().retainAll(documents);
+            }
+            Set<Reference> ask = Set.copyOf(due ? documents : unknown);
+            polling = true;
+            polls.execute(() -> poll(ask, due));
+        }
+        fresh = false;
+        Map<Reference, Fetched> out = new LinkedHashMap<>();
+        documents.forEach(d -> out.put(d, last.getOrDefault(d, Fetched.failed(new BackendException(d, true,
+                "backend " + name + " has not answered yet (asked at " + clock.instant() + "); the output is written "
+                        + "once it answers")))));
+        return out;
+    }
+
+    /** One poll, off the loop's thread: the backend is asked without holding this object's lock. */
+    private void poll(Set<Reference> ask, boolean due) {
+        Map<Reference, Fetched> answers = ask(ask);
+        synchronized (this) {
             last.putAll(answers);
             if (due) {
                 record(answers);
             }
+            polling = false;
+            fresh = true;
         }
-        Map<Reference, Fetched> out = new LinkedHashMap<>();
-        documents.forEach(d -> out.put(d, last.get(d)));
-        return out;
+        answered.run();
+    }
+
+    /** The loop should render: answers arrived since its last render, or a poll is due and none is running. */
+    synchronized boolean wantsCycle(Instant now) {
+        return fresh || (!polling && schedule.due(now));
+    }
+
+    /** When the loop should look at this backend again; empty while a poll runs (its end wakes the loop). */
+    synchronized Optional<Instant> nextPoll() {
+        return polling ? Optional.empty() : Optional.of(schedule.next());
     }
 
     private Map<Reference, Fetched> ask(Set<Reference> documents) {
-        polls++;
+        synchronized (this) {
+            asked++;
+        }
         Map<Reference, Fetched> answers = new LinkedHashMap<>();
         try {
             Map<Reference, Fetched> got = delegate.fetch(documents);
@@ -95,7 +136,7 @@ final class ScheduledBackend implements SecretBackend {
     }
 
     synchronized int polls() {
-        return polls;
+        return asked;
     }
 
     @Override

@@ -110,7 +110,7 @@ class DaemonTest {
         };
         Host host = TestHosts.on(clock, fake);
         daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), host, opener.apply(host), notifier,
-                audit::add, clock::sleep, () -> { }, new SplittableRandom(1)));
+                audit::add, clock::sleep, () -> { }, new SplittableRandom(1), Runnable::run));
         daemon.start();
         return daemon;
     }
