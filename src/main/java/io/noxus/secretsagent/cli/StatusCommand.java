@@ -1,5 +1,7 @@
 package io.noxus.secretsagent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noxus.secretsagent.app.HeldContent;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.ConfigLoader;
 import io.noxus.secretsagent.daemon.DaemonState;
@@ -7,6 +9,7 @@ import io.noxus.secretsagent.json.Json;
 import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,14 +39,19 @@ final class StatusCommand implements Callable<Integer> {
             throw new AgentException(file + ": cannot read the daemon's state file (" + e.getClass().getSimpleName()
                     + ")");
         }
+        PrintWriter out = spec.commandLine().getOut();
+        List<HeldContent> held = HeldContent.of(loaded);
         if (state.isEmpty()) {
+            // Holds come from renders too (by hand, Ansible), so they are shown even when the daemon never ran.
+            printHeld(held, out);
             throw new AgentException(file + ": no state file; the daemon has not run yet (or daemon.runtime_dir "
                     + "points elsewhere)");
         }
-        PrintWriter out = spec.commandLine().getOut();
         DaemonState s = state.get();
         if (output == RenderCommand.OutputMode.json) {
-            out.println(Json.pretty(s));
+            ObjectNode tree = Json.MAPPER.valueToTree(s);
+            tree.set("held", Json.MAPPER.valueToTree(held));
+            out.println(Json.pretty(tree));
             return 0;
         }
         out.printf("daemon pid %d, started %s, last cycle %s, %s%n", s.pid(), s.startedAt(), s.lastCycleAt(),
@@ -58,8 +66,14 @@ final class StatusCommand implements Callable<Integer> {
                 b.lastSuccessAt(), b.nextPollAt(), b.failingSince() == null ? "" : ", FAILING since " + b.failingSince()
                         + " (" + b.lastError() + ")"));
         s.pendingActions().forEach((svc, due) -> out.printf("waiting: %s at %s%n", svc, due));
+        printHeld(held, out);
         s.lastActions().forEach(a -> out.printf("acted %s: %s %s %s%s%n", a.at(), a.service(), a.action(),
                 a.outcome(), a.outcome().equals("ok") ? "" : " - " + a.detail()));
         return 0;
+    }
+
+    private static void printHeld(List<HeldContent> held, PrintWriter out) {
+        held.forEach(h -> out.printf("held back: %s since %s (service %s failed with it and was rolled back; written "
+                + "again when its secrets change)%n", h.path(), h.since(), h.service()));
     }
 }

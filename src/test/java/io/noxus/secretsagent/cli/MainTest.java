@@ -116,6 +116,8 @@ class MainTest {
                 "this content made service api fail after a restart and was rolled back");
         assertThat(read("out/api.env")).contains("pg://one");
         assertThat(acted()).as("held content restarts nothing").isEmpty();
+        assertThat(run("status", "-c", config.toString()).out()).startsWith("held back: " + dir.resolve("out/api.env")
+                + " since ").contains("(service api failed with it and was rolled back");
 
         write("secrets.yaml", "db: \"pg://three\"\netl: \"pg://etl\"\n");
         InProcess.Run changedAgain = acting("render", "-c", config.toString());
