@@ -129,16 +129,19 @@ public final class AtomicWriter {
         }
         UserPrincipalLookupService users = temp.getFileSystem().getUserPrincipalLookupService();
         PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class, NOFOLLOW);
+        // The config loader already refused unknown names; this is for one removed while the daemon runs.
+        String key = "owner";
         try {
             if (spec.owner().isPresent()) {
                 view.setOwner(users.lookupPrincipalByName(spec.owner().get()));
             }
+            key = "group";
             if (spec.group().isPresent()) {
                 view.setGroup(users.lookupPrincipalByGroupName(spec.group().get()));
             }
         } catch (UserPrincipalNotFoundException e) {
-            throw new OutputException(spec.path(), "owner or group '" + e.getName() + "' does not exist on this host ("
-                    + spec.location() + ")");
+            throw new OutputException(spec.path(), key + " '" + e.getName() + "' does not exist on this host ("
+                    + spec.keyLocation(key) + ")");
         }
     }
 
