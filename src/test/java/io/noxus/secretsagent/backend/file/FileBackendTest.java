@@ -38,6 +38,12 @@ class FileBackendTest {
         return fetch(file, key).get(Reference.parse("file:" + key)).failure().orElseThrow().getMessage();
     }
 
+    /** The whole failure for {@code key}: the reference, the file, then {@code problem}. */
+    private void assertRefused(String yaml, String key, String problem) {
+        Path file = secrets(yaml);
+        assertThat(failure(file, key)).isEqualTo("file:" + key + ": the secrets file " + file + ": " + problem);
+    }
+
     private static String value(Map<Reference, Fetched> answers, String key) {
         return answers.get(Reference.parse("file:" + key)).document().orElseThrow().whole().orElseThrow().text()
                 .orElseThrow();
@@ -54,10 +60,8 @@ class FileBackendTest {
 
     @Test
     void anAliasIsRefusedRatherThanRenderedAsTheAnchorName() {
-        Path file = secrets("OTHER: \"x\"\nKEY:\n  field: *pw\n");
-        assertThat(failure(file, "OTHER")).isEqualTo("file:OTHER: the secrets file " + file + ": KEY.field: YAML "
-                + "alias *pw near line 3, column 10: anchors and aliases are not supported; write the value out in "
-                + "full");
+        assertRefused("OTHER: \"x\"\nKEY:\n  field: *pw\n", "OTHER", "KEY.field: YAML alias *pw near line 3, "
+                + "column 10: anchors and aliases are not supported; write the value out in full");
     }
 
     @Test
@@ -79,25 +83,21 @@ class FileBackendTest {
 
     @Test
     void aFileNested3000LevelsDeepIsRefusedNamingTheLimitNotAnInternalError() {
-        Path flow = secrets("KEY: " + "[".repeat(3000) + "]".repeat(3000) + "\n");
-        assertThat(failure(flow, "KEY")).isEqualTo("file:KEY: the secrets file " + flow + ": nested deeper than 64 "
-                + "levels near line 1, column 69, the most the agent reads; flatten it");
+        assertRefused("KEY: " + "[".repeat(3000) + "]".repeat(3000) + "\n", "KEY", "nested deeper than 64 levels "
+                + "near line 1, column 69, the most the agent reads; flatten it");
 
         StringBuilder block = new StringBuilder();
         for (int level = 0; level < 3000; level++) {
             block.append(" ".repeat(level)).append("k").append(level).append(":\n");
         }
-        Path nested = secrets(block + " ".repeat(3000) + "\"v\"\n");
-        assertThat(failure(nested, "k0")).isEqualTo("file:k0: the secrets file " + nested + ": nested deeper than "
-                + "64 levels near line 65, column 65, the most the agent reads; flatten it");
+        assertRefused(block + " ".repeat(3000) + "\"v\"\n", "k0", "nested deeper than 64 levels near line 65, "
+                + "column 65, the most the agent reads; flatten it");
     }
 
     @Test
     void aSecondDocumentIsRefusedNamingWhereItStarts() {
-        Path file = secrets("---\nKEY: \"one\"\n---\nKEY: \"two\"\n");
-        assertThat(failure(file, "KEY")).isEqualTo("file:KEY: the secrets file " + file + ": a second YAML document "
-                + "starts near line 3, column 1; a file holds one document: remove the '---' and merge the two, "
-                + "or use two files");
+        assertRefused("---\nKEY: \"one\"\n---\nKEY: \"two\"\n", "KEY", "a second YAML document starts near "
+                + "line 3, column 1; a file holds one document: remove the '---' and merge the two, or use two files");
     }
 
     @Test
