@@ -138,10 +138,11 @@ public final class VaultBackend implements SecretBackend {
     }
 
     private SecretDocument dataAt(Reference ref, String apiPath, String token) {
-        JsonNode data = http.get(apiPath, token).path("data");
+        JsonNode answer = http.get(apiPath, token);
+        JsonNode data = answer.path("data");
         if (!data.path("data").isObject()) {
-            throw new VaultCallException(VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath
-                    + " is deleted or destroyed");
+            throw VaultCallException.deletedVersion(apiPath, answer).orElseGet(() -> new VaultCallException(
+                    VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath + " is deleted or destroyed"));
         }
         String version = data.path("metadata").path("version").asText("");
         return document(ref, data.path("data"), version.isEmpty() ? Optional.empty() : Optional.of(version));
