@@ -10,6 +10,7 @@ import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
+import io.noxus.secretsagent.log.JournalLog;
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.time.Sleeper;
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Daemon implements AutoCloseable {
 
     public Daemon(Wiring wiring) {
         this.w = wiring;
-        this.audit = new Audit(wiring.audit());
+        this.audit = new Audit(wiring.audit(), JournalLog.underJournal(wiring.host().environment()));
         this.status = new Status(wiring.host().clock().instant());
         this.watchdog = new Watchdog(wiring.notifier());
     }
