@@ -188,7 +188,7 @@ public final class Daemon implements AutoCloseable {
             settler.changed(a, now, rendering.rollback(), changedByService.getOrDefault(a.service().name(),
                     List.of()));
         }
-        status.backends(scheduled);
+        status.backends(scheduled, now);
         if (!status.ready() && (!rendering.report().failed() || !now.isBefore(status.startedAt().plus(d.readyGrace())))) {
             status.markReady();
             w.notifier().notify("READY=1", "STATUS=" + status.summary());

@@ -23,9 +23,13 @@ import java.util.Optional;
 public record DaemonState(long pid, String startedAt, String lastCycleAt, long cycles, boolean ready, String status,
                           List<String> config, Map<String, Output> outputs, Map<String, Backend> backends,
                           Map<String, String> pendingActions, List<Acted> lastActions) {
-    /** One output: its last successful render, last change, the references it uses and its keyed fingerprint. */
+    /**
+     * One output: its last successful render, last change, since when it is not ok (stale or held; null when ok), the
+     * references it uses and its keyed fingerprint.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String name, String status, String lastSuccessAt, String lastChangeAt, String fingerprint,
+    public record Output(String name, String status, String lastSuccessAt, String lastChangeAt, String notOkSince,
+                         String fingerprint,
                          Map<String, String> references, List<String> errors) {
     }
 

@@ -32,9 +32,15 @@ final class Status {
     private boolean ready;
     private String lastSent = "";
     private String reloadRejected;
+    private final Transitions transitions;
 
     Status(Instant startedAt) {
+        this(startedAt, new Transitions(Transitions.Sink.LOG_SINK));
+    }
+
+    Status(Instant startedAt, Transitions transitions) {
         this.startedAt = startedAt;
+        this.transitions = transitions;
     }
 
     Instant startedAt() {
@@ -77,14 +83,20 @@ final class Status {
         String lastSuccess = ok ? now.toString() : old == null ? null : old.lastSuccessAt();
         String lastChange = r.status().contentChanged() ? now.toString() : old == null ? null : old.lastChangeAt();
         String state = ok ? "ok" : r.status() == OutputResult.Status.HELD ? "held" : "stale";
-        outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, null,
+        String notOkSince = ok ? null : old != null && old.notOkSince() != null ? old.notOkSince() : now.toString();
+        outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, notOkSince, null,
                 references, r.errors()));
+        // Until READY, outputs wait for their backends' first answers: not an incident yet.
+        if (ready) {
+            transitions.output(r.name(), r.path(), state, r.errors(), now);
+        }
     }
 
-    void backends(Map<String, ScheduledBackend> scheduled) {
+    void backends(Map<String, ScheduledBackend> scheduled, Instant now) {
         backends.clear();
         scheduled.forEach((name, b) -> {
             PollSchedule s = b.schedule();
+            transitions.backend(name, s.failingSince(), s.lastError(), now);
             backends.put(name, new DaemonState.Backend(s.lastSuccess().map(Instant::toString).orElse(null),
                     s.failingSince().map(Instant::toString).orElse(null), s.lastError().orElse(null),
                     s.transientFailures(), s.next().toString()));
@@ -115,7 +127,7 @@ final class Status {
         Map<String, StateStore.OutputRecord> records = new StateStore(agentConfig.stateDir()).load();
         Map<String, DaemonState.Output> withFingerprints = new TreeMap<>();
         outputs.forEach((path, o) -> withFingerprints.put(path, new DaemonState.Output(o.name(), o.status(),
-                o.lastSuccessAt(), o.lastChangeAt(), Optional.ofNullable(records.get(path))
+                o.lastSuccessAt(), o.lastChangeAt(), o.notOkSince(), Optional.ofNullable(records.get(path))
                 .map(StateStore.OutputRecord::file).orElse(null), o.references(), o.errors())));
         Map<String, String> pending = new LinkedHashMap<>();
         settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
