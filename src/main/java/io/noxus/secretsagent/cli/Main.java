@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         footerHeading = "%nFiles:%n",
         footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
             "  /var/lib/noxus-secrets-agent          state: host key, fingerprints, lock",
-            "  /run/noxus-secrets-agent/state.json   the daemon's last cycle (status)",
+            "  /var/lib/noxus-secrets-agent/daemon.json  the daemon's last cycle (status)",
             "",
             "Environment:",
             "  JAVA_HOME              the Java the launcher runs (else java on PATH)",

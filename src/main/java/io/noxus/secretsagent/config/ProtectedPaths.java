@@ -25,7 +25,6 @@ final class ProtectedPaths {
         folders.put(main.getParent().resolve("conf.d"), "the config's conf.d folder");
         config.backends().values().forEach(this::addBackend);
         folders.put(config.stateDir(), "state_dir");
-        folders.put(config.daemon().runtimeDir(), "daemon.runtime_dir");
     }
 
     private void addBackend(BackendSettings settings) {

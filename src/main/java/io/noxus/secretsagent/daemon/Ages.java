@@ -26,11 +26,16 @@ public final class Ages {
 
     /** The age of a state file timestamp at {@code now}; empty when there is none or it does not parse. */
     public static Optional<Duration> since(String instant, Instant now) {
+        return parse(instant).map(at -> Duration.between(at, now));
+    }
+
+    /** A state file timestamp; empty when there is none or it does not parse. */
+    public static Optional<Instant> parse(String instant) {
         if (instant == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Duration.between(Instant.parse(instant), now));
+            return Optional.of(Instant.parse(instant));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

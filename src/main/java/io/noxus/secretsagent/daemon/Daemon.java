@@ -102,6 +102,7 @@ public final class Daemon implements AutoCloseable {
         while (!stop) {
             step();
         }
+        status.stopped(now());
         w.notifier().notify("STOPPING=1", "STATUS=stopping: " + status.summary());
         saveState();
         LOG.info("stopped after {} cycles", cycles);
@@ -327,7 +328,7 @@ public final class Daemon implements AutoCloseable {
         try {
             status.save(agent.config(), settler, cycles);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot write the state file {} ({})", agent.config().daemon().stateFile(),
+            LOG.warn("cannot write the state file {} ({})", DaemonState.fileIn(agent.config().stateDir()),
                     e.getClass().getSimpleName());
         }
     }

@@ -30,6 +30,7 @@ final class Status {
     private List<String> config = List.of();
     private Instant lastCycle;
     private boolean ready;
+    private Instant stoppedAt;
     private String lastSent = "";
     private String reloadRejected;
     private final Transitions transitions;
@@ -49,6 +50,11 @@ final class Status {
 
     boolean ready() {
         return ready;
+    }
+
+    /** Recorded with STOPPING=1, so {@code status} says "not running" from the file alone. */
+    void stopped(Instant at) {
+        stoppedAt = at;
     }
 
     void markReady() {
@@ -132,13 +138,14 @@ final class Status {
         Map<String, String> pending = new LinkedHashMap<>();
         settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
         new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
+                stoppedAt == null ? null : stoppedAt.toString(),
                 lastCycle == null ? null : lastCycle.toString(), cycles, ready, summary(), config, withFingerprints,
-                new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(agentConfig.daemon().stateFile());
+                new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(DaemonState.fileIn(agentConfig.stateDir()));
     }
 
     /** Actions a previous run left waiting (it stopped inside a settle window) are due again now. */
     void resume(AgentConfig agentConfig, Settler settler, Instant now) {
-        Path stateFile = agentConfig.daemon().stateFile();
+        Path stateFile = DaemonState.fileIn(agentConfig.stateDir());
         try {
             DaemonState.load(stateFile).ifPresent(old -> old.pendingActions().keySet().forEach(service -> {
                 // The state file names services; one the config no longer has is dropped.
