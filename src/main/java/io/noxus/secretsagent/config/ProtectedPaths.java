@@ -56,6 +56,13 @@ final class ProtectedPaths {
                 .map(v -> Path.of(v).toAbsolutePath().normalize()).orElse(fallback);
     }
 
+    /** The files a backend reads secrets or credentials from, with what each is (not the config file). */
+    static Map<Path, String> credentialFiles(AgentConfig config, Map<String, String> environment) {
+        Map<Path, String> files = new LinkedHashMap<>(new ProtectedPaths(config, environment).files);
+        files.remove(config.sources().get(0));
+        return files;
+    }
+
     /** Refuses an output that is one of the protected files or lies inside a protected folder. */
     void refuse(OutputSpec output) {
         Path path = output.path();
