@@ -31,6 +31,8 @@ final class Status {
     private Instant lastCycle;
     private boolean ready;
     private Instant stoppedAt;
+    /** Every backend of the installed config has answered (or failed) at least once: outputs can be judged. */
+    private boolean answered;
     private String lastSent = "";
     private String reloadRejected;
     private final Transitions transitions;
@@ -74,6 +76,7 @@ final class Status {
         outputs.keySet().removeIf(path -> agentConfig.services().stream().noneMatch(s -> s.output().path().toString()
                 .equals(path)) && agentConfig.files().stream().noneMatch(f -> f.file().path().toString().equals(path)));
         reloadRejected = null;
+        answered = false;
     }
 
     void reloadRejected(String why) {
@@ -92,21 +95,27 @@ final class Status {
         String notOkSince = ok ? null : old != null && old.notOkSince() != null ? old.notOkSince() : now.toString();
         outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, notOkSince, null,
                 references, r.errors()));
-        // Until READY, outputs wait for their backends' first answers: not an incident yet.
-        if (ready) {
+        // Until READY, and after a reload until every backend answered, outputs wait for first answers: no incident.
+        if (ready && answered) {
             transitions.output(r.name(), r.path(), state, r.errors(), now);
         }
     }
 
     void backends(Map<String, ScheduledBackend> scheduled, Instant now) {
         backends.clear();
+        boolean[] answeredAll = {true};
         scheduled.forEach((name, b) -> {
             PollSchedule s = b.schedule();
-            transitions.backend(name, s.failingSince(), s.lastError(), now);
+            boolean hasAnswered = s.lastSuccess().isPresent() || s.failingSince().isPresent();
+            if (hasAnswered) {   // a backend not asked yet (after a start or reload) has not changed state
+                transitions.backend(name, s.failingSince(), s.lastError(), now);
+            }
+            answeredAll[0] &= hasAnswered;
             backends.put(name, new DaemonState.Backend(s.lastSuccess().map(Instant::toString).orElse(null),
                     s.failingSince().map(Instant::toString).orElse(null), s.lastError().orElse(null),
                     s.transientFailures(), s.next().toString()));
         });
+        answered = answeredAll[0];
     }
 
     void acted(ActionResult r, Instant at) {

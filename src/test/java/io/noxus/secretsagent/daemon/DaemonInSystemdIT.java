@@ -102,9 +102,8 @@ class DaemonInSystemdIT {
                   poll_jitter: 0
                   settle_seconds: 2
                   health_timeout_seconds: 5
-                  runtime_dir: RUN
                 """.replace("OUT", share.resolve("out").toString()).replace("STATE", share.resolve("state").toString())
-                .replace("RUN", share.resolve("run").toString());
+;
     }
 
     static void writeConfig(String text) throws IOException {
@@ -173,7 +172,7 @@ class DaemonInSystemdIT {
     }
 
     static DaemonState state() throws IOException {
-        return DaemonState.load(share.resolve("run/state.json")).orElseThrow();
+        return DaemonState.load(share.resolve("state/daemon.json")).orElseThrow();
     }
 
     static int actionsSoFar() throws IOException {
@@ -326,7 +325,7 @@ class DaemonInSystemdIT {
         assertThat(status.stdoutText()).contains("ready", "backend file:", "acted");
         Exec.Result json = ok(box.exec(share.resolve("opt/agent/bin/noxus-secrets-agent").toString(), "status", "-c",
                 share.resolve("etc/config.yaml").toString(), "--output", "json"));
-        String everything = status.stdoutText() + json.stdoutText() + Files.readString(share.resolve("run/state.json"))
+        String everything = status.stdoutText() + json.stdoutText() + Files.readString(share.resolve("state/daemon.json"))
                 + box.exec("journalctl", "--no-pager", "-o", "verbose").stdoutText()
                 + box.exec("systemctl", "status", "--no-pager", AGENT).stdoutText();
         assertThat(everything).contains("\"event\":\"output_changed\"", "\"event\":\"action\"")
