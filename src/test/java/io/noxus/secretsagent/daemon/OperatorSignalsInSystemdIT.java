@@ -2,6 +2,7 @@ package io.noxus.secretsagent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.noxus.secretsagent.testsupport.AgentInBox;
 import io.noxus.secretsagent.testsupport.Exec;
 import io.noxus.secretsagent.testsupport.SystemdBox;
 import java.io.IOException;
@@ -33,30 +34,17 @@ class OperatorSignalsInSystemdIT {
     @BeforeAll
     static void boot() throws IOException, InterruptedException {
         Path repo = Path.of("").toAbsolutePath();
-        Path jar = repo.resolve("target/noxus-secrets-agent.jar");
-        assertThat(jar).as("run with mvn verify (the IT needs the packaged jar)").exists();
         box = SystemdBox.boot(repo.resolve("scripts/systemd-box.sh"));
         share = box.share();
-        for (String d : new String[] {"opt/agent/bin", "opt/target/lib", "etc", "out", "ro"}) {
+        for (String d : new String[] {"etc", "out", "ro"}) {
             Files.createDirectories(share.resolve(d));
         }
-        Files.copy(repo.resolve("agent/bin/noxus-secrets-agent"), share.resolve("opt/agent/bin/noxus-secrets-agent"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(jar, share.resolve("opt/target/noxus-secrets-agent.jar"));
-        try (var libs = Files.list(repo.resolve("target/lib"))) {
-            for (Path lib : libs.toList()) {
-                Files.copy(lib, share.resolve("opt/target/lib").resolve(lib.getFileName()));
-            }
-        }
-        bin = share.resolve("opt/agent/bin/noxus-secrets-agent").toString();
+        bin = AgentInBox.install(repo, share).toString();
         writeConfig(config(""));
         secrets("one");
         Files.writeString(box.units().resolve("app-a.service"), "[Service]\nEnvironmentFile=" + share.resolve("out/a.env")
                 + "\nExecStart=/bin/sleep infinity\n");
-        String unit = Files.readString(repo.resolve("packaging/systemd/" + AGENT))
-                .replace("/opt/noxus-secrets-agent/bin/", share.resolve("opt/agent/bin") + "/")
-                .replace("/etc/noxus-secrets-agent/config.yaml", share.resolve("etc/config.yaml").toString());
-        Files.writeString(box.units().resolve(AGENT), unit);
+        Files.writeString(box.units().resolve(AGENT), AgentInBox.unit(repo, share));
         Files.createDirectories(box.units().resolve(AGENT + ".d"));
         // share/ro stands for an output folder outside ReadWritePaths=: read-only inside the unit's namespace.
         Files.writeString(box.units().resolve(AGENT + ".d/box.conf"), "[Service]\nBindPaths=" + share
