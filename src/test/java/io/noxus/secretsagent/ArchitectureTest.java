@@ -27,7 +27,8 @@ class ArchitectureTest {
             .layer("output").definedBy("..secretsagent.output..")
             .layer("backend").definedBy("..secretsagent.backend..")
             .layer("config").definedBy("..secretsagent.config..")
-            .layer("base").definedBy("..secretsagent.secret..", "..secretsagent.time..", "..secretsagent.json..")
+            .layer("base").definedBy("..secretsagent.secret..", "..secretsagent.time..", "..secretsagent.json..",
+                    "..secretsagent.log..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("daemon").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("app").mayOnlyBeAccessedByLayers("cli", "daemon")

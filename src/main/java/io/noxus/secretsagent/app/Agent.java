@@ -90,8 +90,11 @@ public final class Agent implements AutoCloseable {
         return runner.run(action.service(), () -> rollback.restore(action.service().name()));
     }
 
+    /** The config's findings and the host's (units exist, roots writable under the agent unit's sandbox), all at once. */
     public CheckReport check(boolean askBackends) {
-        return new Checker(config, backends).check(askBackends);
+        HostChecks host = new HostChecks(this.host.commands()).run(config);
+        return new Checker(config, backends).check(askBackends, this.host.environment()).with(host.errors,
+                host.warnings);
     }
 
     @Override

@@ -72,6 +72,7 @@ final class ReportPrinter {
         printTable(table, out);
         out.println("x = receives it, o = shadowed by a narrower mapping, . = does not see it");
         report.warnings().forEach(w -> out.println("warning: " + w));
+        report.errors().forEach(e -> out.println("error: " + e));
         for (CheckReport.ReferenceCheck ref : report.references()) {
             out.println((ref.ok() ? "ok      " : "FAILED  ") + ref.reference() + ": " + ref.detail());
         }

@@ -15,6 +15,8 @@ final class DaemonReader {
         node.onlyKeys("poll_interval_seconds", "poll_jitter", "backends", "settle_seconds", "splay_seconds",
                 "parallelism", "health_timeout_seconds", "backoff_initial_seconds", "backoff_max_seconds",
                 "ready_grace_seconds", "runtime_dir");
+        // runtime_dir: accepted and ignored since the daemon's state moved into state_dir (it outlives a stop), so
+        // a config written for an earlier version still loads.
         Map<String, Duration> perBackend = new LinkedHashMap<>();
         node.optional("backends").ifPresent(b -> b.entries().forEach((name, settings) -> {
             if (!backendNames.contains(name)) {
@@ -35,8 +37,7 @@ final class DaemonReader {
                 seconds(node, "settle_seconds", d.settle(), true), seconds(node, "splay_seconds", d.splay(), true),
                 node.optional("parallelism").map(ConfigNode::positiveInt).orElse(d.parallelism()),
                 seconds(node, "health_timeout_seconds", d.healthTimeout(), false), backoffInitial, backoffMax,
-                seconds(node, "ready_grace_seconds", d.readyGrace(), true),
-                node.optional("runtime_dir").map(ConfigNode::resolvePath).orElse(d.runtimeDir()));
+                seconds(node, "ready_grace_seconds", d.readyGrace(), true));
     }
 
     private static Duration seconds(ConfigNode node, String key, Duration fallback, boolean zeroAllowed) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noxus.secretsagent.action.ActionResult;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.json.Json;
+import io.noxus.secretsagent.log.JournalLog;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.slf4j.event.Level;
 
 /**
  * The audit trail: one JSON object per line (to stdout, i.e. the journal, with {@code SYSLOG_IDENTIFIER} of the unit).
@@ -21,9 +23,12 @@ import java.util.function.Consumer;
 final class Audit {
     private static final ObjectMapper JSON = Json.MAPPER;
     private final Consumer<String> sink;
+    private final boolean journal;
 
-    Audit(Consumer<String> sink) {
+    /** {@code journal}: prefix each line with its journal priority ({@code <6>}, {@code <4>} for a failure). */
+    Audit(Consumer<String> sink, boolean journal) {
         this.sink = sink;
+        this.journal = journal;
     }
 
     void outputChanged(OutputResult r, List<String> actions, Instant at) {
@@ -37,7 +42,7 @@ final class Audit {
         event.set("references", JSON.valueToTree(r.references()));
         event.set("services", JSON.valueToTree(r.services()));
         event.set("actions", JSON.valueToTree(actions));
-        emit(event);
+        emit(event, Level.INFO);
     }
 
     void action(ActionResult result, Collection<String> outputs, Instant at) {
@@ -45,7 +50,7 @@ final class Audit {
         event.set("units", JSON.valueToTree(result.units()));
         event.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT)).put("detail", result.detail());
         event.set("outputs", JSON.valueToTree(outputs));
-        emit(event);
+        emit(event, result.outcome().failed() ? Level.WARN : Level.INFO);
     }
 
     /** {@code rejectedBecause} null: the new config was applied. */
@@ -54,7 +59,7 @@ final class Audit {
         if (rejectedBecause != null) {
             event.put("detail", rejectedBecause);
         }
-        emit(event.put("config", config.toString()));
+        emit(event.put("config", config.toString()), rejectedBecause == null ? Level.INFO : Level.WARN);
     }
 
     private ObjectNode event(String type, Instant at) {
@@ -65,7 +70,7 @@ final class Audit {
         return node;
     }
 
-    private void emit(ObjectNode event) {
-        sink.accept(Json.line(event));
+    private void emit(ObjectNode event, Level priority) {
+        sink.accept(JournalLog.line(journal, priority, Json.line(event)));
     }
 }

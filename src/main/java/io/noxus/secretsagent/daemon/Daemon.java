@@ -10,6 +10,7 @@ import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
+import io.noxus.secretsagent.log.JournalLog;
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.time.Sleeper;
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Daemon implements AutoCloseable {
 
     public Daemon(Wiring wiring) {
         this.w = wiring;
-        this.audit = new Audit(wiring.audit());
+        this.audit = new Audit(wiring.audit(), JournalLog.underJournal(wiring.host().environment()));
         this.status = new Status(wiring.host().clock().instant());
         this.watchdog = new Watchdog(wiring.notifier());
     }
@@ -101,6 +102,7 @@ public final class Daemon implements AutoCloseable {
         while (!stop) {
             step();
         }
+        status.stopped(now());
         w.notifier().notify("STOPPING=1", "STATUS=stopping: " + status.summary());
         saveState();
         LOG.info("stopped after {} cycles", cycles);
@@ -187,7 +189,7 @@ public final class Daemon implements AutoCloseable {
             settler.changed(a, now, rendering.rollback(), changedByService.getOrDefault(a.service().name(),
                     List.of()));
         }
-        status.backends(scheduled);
+        status.backends(scheduled, now);
         if (!status.ready() && (!rendering.report().failed() || !now.isBefore(status.startedAt().plus(d.readyGrace())))) {
             status.markReady();
             w.notifier().notify("READY=1", "STATUS=" + status.summary());
@@ -326,7 +328,7 @@ public final class Daemon implements AutoCloseable {
         try {
             status.save(agent.config(), settler, cycles);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot write the state file {} ({})", agent.config().daemon().stateFile(),
+            LOG.warn("cannot write the state file {} ({})", DaemonState.fileIn(agent.config().stateDir()),
                     e.getClass().getSimpleName());
         }
     }

@@ -3,7 +3,7 @@ package io.noxus.secretsagent.engine;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
-import io.noxus.secretsagent.config.FileBackendSettings;
+import io.noxus.secretsagent.config.CredentialFiles;
 import io.noxus.secretsagent.config.FilePermissions;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.ProcessControlNames;
@@ -11,6 +11,7 @@ import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.format.EnvFormats;
 import io.noxus.secretsagent.output.AtomicWriter;
+import io.noxus.secretsagent.secret.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,13 @@ public final class Checker {
         this.backends = backends;
     }
 
-    /** Refuses (throws) when a root or the state folder fails the host check a render would refuse it for. */
-    public CheckReport check(boolean askBackends) {
-        new AtomicWriter(config.roots()).verifyRoots();
-        new AtomicWriter(List.of(config.stateDir())).verifyRoots();
+    /** Every finding at once: a root or the state folder failing the host check a render would refuse it for, too. */
+    public CheckReport check(boolean askBackends, Map<String, String> environment) {
+        List<String> errors = new ArrayList<>();
+        for (Path root : config.roots()) {
+            verify(root, errors);
+        }
+        verify(config.stateDir(), errors);
         List<String> services = config.services().stream().map(ServiceSpec::name).toList();
         List<CheckReport.Row> rows = new ArrayList<>();
         for (Mapping m : config.mappings()) {
@@ -45,7 +49,15 @@ public final class Checker {
             List<String> cells = config.services().stream().map(s -> f.scope().reaches(s) ? "x" : ".").toList();
             rows.add(new CheckReport.Row(f.name(), f.ref().toString(), f.scope().toString(), cells));
         }
-        return new CheckReport(services, rows, warnings(), askBackends ? references() : List.of());
+        return new CheckReport(services, rows, errors, warnings(environment), askBackends ? references() : List.of());
+    }
+
+    private static void verify(Path root, List<String> errors) {
+        try {
+            new AtomicWriter(List.of(root)).verifyRoots();
+        } catch (AgentException e) {
+            errors.add(e.getMessage());
+        }
     }
 
     /** {@code x} receives it, {@code o} shadowed by a narrower mapping of the same variable, {@code .} not reached. */
@@ -64,7 +76,7 @@ public final class Checker {
         return cells;
     }
 
-    private List<String> warnings() {
+    private List<String> warnings(Map<String, String> environment) {
         List<String> warnings = new ArrayList<>();
         for (Mapping m : config.mappings()) {
             if (m.allowProcessControl()) {
@@ -79,11 +91,12 @@ public final class Checker {
                             m.location() + ": " + name + " cannot be written to " + s.output().path() + " (format "
                                     + s.output().format().label() + "): " + why))));
         }
-        for (var settings : config.backends().values()) {
-            if (settings instanceof FileBackendSettings file) {
-                warnLoose(file.path(), "secrets file of backend '" + file.name() + "'", warnings);
+        CredentialFiles.of(config, environment).forEach((path, what) -> {
+            // The AWS SDK's shared files are optional (instance roles need none): only an existing one is checked.
+            if (Files.exists(path) || !what.startsWith("the AWS")) {
+                warnLoose(path, what.replaceFirst("^the ", ""), warnings);
             }
-        }
+        });
         return warnings;
     }
 

@@ -270,4 +270,13 @@ class MainTest {
     void versionNamesTheProgram() {
         assertThat(run("version").out()).startsWith("noxus-secrets-agent ");
     }
+
+    @Test
+    void logLevelIsTakenBeforeOrAfterTheSubcommandAndAnUnknownOneIsAUsageError() {
+        assertThat(run("--log-level", "debug", "check", "-c", config.toString()).exit()).isZero();
+        assertThat(run("check", "--log-level", "warn", "-c", config.toString()).exit()).isZero();
+        InProcess.Run bad = run("check", "--log-level", "loud", "-c", config.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("unknown log level 'loud'; use error, warn, info or debug");
+    }
 }

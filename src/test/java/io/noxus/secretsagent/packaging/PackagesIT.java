@@ -170,7 +170,7 @@ class PackagesIT {
             Path config = share.resolve("etc/config.yaml");
             Files.writeString(config, Files.readString(tree.resolve("etc/noxus-secrets-agent/config.yaml"))
                     .replace("roots: [/etc/noxus]", "roots: [" + share.resolve("out") + "]\nstate_dir: " + share.resolve("state")
-                            + "\ndaemon: {runtime_dir: " + share.resolve("run") + "}"));
+                            ));
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
             String unit = Files.readString(tree.resolve("lib/systemd/system/noxus-secrets-agent.service"))
                     .replace("/opt/noxus-secrets-agent/", tree.resolve("opt/noxus-secrets-agent") + "/")
