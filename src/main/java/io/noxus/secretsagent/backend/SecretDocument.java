@@ -2,17 +2,26 @@ package io.noxus.secretsagent.backend;
 
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What a backend holds at one path: a whole value (a plain string secret), named fields (a Vault path, a JSON
  * secret, a map in the local file), or both (a JSON string is also a whole value). {@code version} is the backend's
- * own version marker when it has one.
+ * own version marker when it has one; {@code setAt} is when the backend says that version was set (KV v2
+ * {@code created_time}, AWS {@code CreatedDate}), empty where the backend does not say (KV v1, the file backend):
+ * never a guess.
  */
-public record SecretDocument(Optional<SecretValue> whole, Map<String, SecretValue> fields, Optional<String> version) {
+public record SecretDocument(Optional<SecretValue> whole, Map<String, SecretValue> fields, Optional<String> version,
+                             Optional<Instant> setAt) {
     public SecretDocument {
         fields = Map.copyOf(fields);
+    }
+
+    /** A document whose backend does not say when its value was set. */
+    public SecretDocument(Optional<SecretValue> whole, Map<String, SecretValue> fields, Optional<String> version) {
+        this(whole, fields, version, Optional.empty());
     }
 
     /** The value a reference names, or a permanent failure that names the reference. */

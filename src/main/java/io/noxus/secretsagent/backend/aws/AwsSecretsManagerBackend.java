@@ -8,6 +8,7 @@ import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import java.util.ArrayList;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +156,8 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 for (Reference ref : refsById.get(id)) {
                     if (entry.isPresent()) {
                         SecretValueEntry e = entry.get();
-                        answer(ref, addresses.get(ref), e.versionId(), e.secretString(), e.secretBinary());
+                        answer(ref, addresses.get(ref), e.versionId(), e.createdDate(), e.secretString(),
+                                e.secretBinary());
                     } else if (errors.containsKey(id)) {
                         out.put(ref, Fetched.failed(failures.ofCode(ref, errors.get(id))));
                     } else {
@@ -176,21 +178,22 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 GetSecretValueResponse answer = client.getSecretValue(b -> b.secretId(address.secretId())
                         .versionStage(address.versionStage().orElse(null))
                         .versionId(address.versionId().orElse(null)));
-                answer(ref, address, answer.versionId(), answer.secretString(), answer.secretBinary());
+                answer(ref, address, answer.versionId(), answer.createdDate(), answer.secretString(),
+                        answer.secretBinary());
             } catch (RuntimeException e) {
                 out.put(ref, Fetched.failed(failures.of(ref, e)));
             }
         }
 
-        private void answer(Reference ref, SecretAddress address, String versionId, String string,
-                            SdkBytes binary) {
+        private void answer(Reference ref, SecretAddress address, String versionId, Instant createdDate,
+                            String string, SdkBytes binary) {
             SecretDocument before = known.get(address);
             if (before != null && versionId != null && before.version().equals(Optional.of(versionId))) {
                 out.put(ref, Fetched.of(before));
                 return;
             }
             try {
-                SecretDocument document = SecretContent.document(ref, versionId, string, binary);
+                SecretDocument document = SecretContent.document(ref, versionId, createdDate, string, binary);
                 known.put(address, document);
                 out.put(ref, Fetched.of(document));
             } catch (BackendException e) {
