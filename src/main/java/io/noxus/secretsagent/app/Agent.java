@@ -12,6 +12,9 @@ import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.Rollback;
+import io.noxus.secretsagent.engine.RotationReport;
+import io.noxus.secretsagent.config.ConfigException;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +91,17 @@ public final class Agent implements AutoCloseable {
      */
     public ActionResult act(PlannedAction action, Rollback rollback) {
         return runner.run(action.service(), () -> rollback.restore(action.service().name()));
+    }
+
+    /** Fetches what the services need (all when none is named) and judges each reference's age on the host's clock. */
+    public RotationReport rotation(List<String> services) {
+        for (String name : services) {
+            if (config.service(name).isEmpty()) {
+                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
+                        + "; known: " + String.join(", ", config.services().stream().map(s -> s.name()).toList()));
+            }
+        }
+        return new Checker(config, backends).rotation(services, host.clock().instant());
     }
 
     public CheckReport check(boolean askBackends) {

@@ -99,6 +99,23 @@ public final class Checker {
         }
     }
 
+    /**
+     * Fetches every reference the selected services need (all when none is named) and tells, per reference, how old
+     * its value is against its rotation policy at {@code now}.
+     */
+    public RotationReport rotation(List<String> serviceNames, java.time.Instant now) {
+        List<ServiceSpec> services = config.services().stream()
+                .filter(s -> serviceNames.isEmpty() || serviceNames.contains(s.name())).toList();
+        List<Mapping> mappings = config.mappings().stream()
+                .filter(m -> services.stream().anyMatch(s -> m.scope().reaches(s))).toList();
+        List<SecretFileSpec> files = config.files().stream()
+                .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
+        SecretResolver resolver = new SecretResolver(backends);
+        resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .toList());
+        return Rotation.report(mappings, files, services, resolver, now);
+    }
+
     /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */
     private List<CheckReport.ReferenceCheck> references() {
         SecretResolver resolver = new SecretResolver(backends);
