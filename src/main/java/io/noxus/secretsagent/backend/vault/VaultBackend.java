@@ -190,6 +190,21 @@ public final class VaultBackend implements SecretBackend {
                 + http.address() + "): " + context + what, RetryAfter.parse(e.retryAfterHeader(), clock.instant())));
     }
 
+    /**
+     * The narrowest ACL policy (HCL) for these documents; mounts not listed in {@code kv_versions} are asked of the
+     * server with this backend's credentials (one request per mount).
+     */
+    public String policy(Map<Reference, List<String>> feeds) {
+        try {
+            String token = feeds.isEmpty() || mounts.covers(feeds.keySet()) ? "" : session.token();
+            return VaultPolicy.hcl(settings.name(), feeds, path -> mounts.resolve(path, http, token));
+        } catch (VaultCallException e) {
+            throw new BackendException(feeds.keySet().iterator().next(), false, "backend " + settings.name() + " ("
+                    + http.address() + "): cannot tell which KV mount (and version) holds a path: " + e.getMessage()
+                    + "; list the mounts in kv_versions of the backend, or run with a token that can read them");
+        }
+    }
+
     @Override
     public void close() {
         held.clear();
