@@ -21,13 +21,21 @@ final class RotationPrinter {
 
     static void text(RotationReport report, PrintWriter out) {
         List<List<String>> table = new ArrayList<>();
-        table.add(List.of("REFERENCE", "FEEDS", "SERVICES", "SET", "AGE", "POLICY", "STATUS"));
+        boolean schedules = report.rows().stream().anyMatch(r -> r.schedule().isPresent());
+        table.add(new ArrayList<>(List.of("REFERENCE", "FEEDS", "SERVICES", "SET", "AGE", "POLICY", "STATUS")));
         for (RotationReport.Row row : report.rows()) {
-            table.add(List.of(row.reference(), String.join(", ", row.variables()), String.join(", ", row.services()),
-                    row.setAt().map(DAY::format).orElse("-"),
+            table.add(new ArrayList<>(List.of(row.reference(), String.join(", ", row.variables()),
+                    String.join(", ", row.services()), row.setAt().map(DAY::format).orElse("-"),
                     row.ageDays(report.now()).map(d -> d + " d").orElse("-"),
                     row.policy().maxAgeDays() + " d (warn " + row.policy().warnDays() + ")",
-                    row.state() == RotationReport.State.FAILED ? "FAILED" : row.status()));
+                    row.state() == RotationReport.State.FAILED ? "FAILED" : row.status())));
+        }
+        if (schedules) {
+            table.get(0).add("BACKEND ROTATION");
+            for (int i = 0; i < report.rows().size(); i++) {
+                table.get(i + 1).add(report.rows().get(i).schedule().map(s -> !s.enabled() ? "off"
+                        : "on" + s.nextRotation().map(t -> ", next " + DAY.format(t)).orElse("")).orElse("-"));
+            }
         }
         ReportPrinter.printTable(table, out);
         for (RotationReport.Row row : report.rows()) {
@@ -61,6 +69,8 @@ final class RotationPrinter {
             r.put("due_at", text(row.dueAt()));
             r.put("expires_at", text(row.expiresAt()));
             r.put("state", row.state().name().toLowerCase(java.util.Locale.ROOT)).put("status", row.status());
+            row.schedule().ifPresent(s -> r.putObject("backend_rotation").put("enabled", s.enabled())
+                    .put("last_rotated", text(s.lastRotated())).put("next_rotation", text(s.nextRotation())));
         }
         return Json.pretty(tree);
     }

@@ -1,6 +1,8 @@
 package io.noxus.secretsagent.engine;
 
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.RotationSchedule;
+import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.FileBackendSettings;
@@ -113,7 +115,12 @@ public final class Checker {
         SecretResolver resolver = new SecretResolver(backends);
         resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
                 .toList());
-        return Rotation.report(mappings, files, services, resolver, now);
+        Map<Reference, RotationSchedule> schedules = new java.util.HashMap<>();
+        Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .map(Reference::document).collect(java.util.stream.Collectors.groupingBy(Reference::backend,
+                        java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))
+                .forEach((name, docs) -> schedules.putAll(backends.get(name).schedules(docs)));
+        return Rotation.report(mappings, files, services, resolver, schedules, now);
     }
 
     /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */

@@ -1,7 +1,9 @@
 package io.noxus.secretsagent.engine;
 
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.backend.SecretDocument;
+import java.util.Optional;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.RotationPolicy;
 import io.noxus.secretsagent.config.SecretFileSpec;
@@ -26,6 +28,12 @@ final class Rotation {
 
     static RotationReport report(List<Mapping> mappings, List<SecretFileSpec> files, List<ServiceSpec> services,
                                  SecretResolver resolver, Instant now) {
+        return report(mappings, files, services, resolver, Map.of(), now);
+    }
+
+    /** The same, with the backends' own rotation schedules (per document) where a report asked for them. */
+    static RotationReport report(List<Mapping> mappings, List<SecretFileSpec> files, List<ServiceSpec> services,
+                                 SecretResolver resolver, Map<Reference, RotationSchedule> schedules, Instant now) {
         Map<Reference, Feeds> byRef = new LinkedHashMap<>();
         for (Mapping m : mappings) {
             Feeds feeds = byRef.computeIfAbsent(m.ref(), r -> new Feeds());
@@ -51,7 +59,7 @@ final class Rotation {
                     doc.value(ref); // a missing field is a failure, not an age
                 }
                 rows.add(RotationReport.judge(ref.toString(), variables, reached, policy, doc.setAt(),
-                        doc.expiresAt(), now));
+                        doc.expiresAt(), now).with(Optional.ofNullable(schedules.get(ref.document()))));
             } catch (BackendException e) {
                 rows.add(RotationReport.failed(ref.toString(), variables, reached, policy, e.getMessage()));
             }

@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.engine;
 
+import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.config.RotationPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +30,18 @@ public record RotationReport(Instant now, List<Row> rows) {
      * @param expiresAt an expiry the backend enforces on the value, when it has one
      * @param status    {@code ok}, {@code due in 9 d}, {@code overdue by 12 d}, {@code expires in 3 d},
      *                  {@code expired 1 d ago}, {@code unknown}, or {@code failed: <the backend error>}
+     * @param schedule  the backend's own rotation schedule, when a report asked for it and the backend has one
      */
     public record Row(String reference, List<String> variables, List<String> services, RotationPolicy policy,
-                      Optional<Instant> setAt, Optional<Instant> expiresAt, State state, String status) {
+                      Optional<Instant> setAt, Optional<Instant> expiresAt, State state, String status,
+                      Optional<RotationSchedule> schedule) {
         public Row {
             variables = List.copyOf(variables);
             services = List.copyOf(services);
+        }
+
+        Row with(Optional<RotationSchedule> schedule) {
+            return new Row(reference, variables, services, policy, setAt, expiresAt, state, status, schedule);
         }
 
         /** Whole days since the value was set (at {@code now}), when known. */
@@ -75,7 +82,7 @@ public record RotationReport(Instant now, List<Row> rows) {
             Instant exp = expiresAt.get();
             if (!now.isBefore(exp)) {
                 return new Row(reference, variables, services, policy, setAt, expiresAt, State.EXPIRED,
-                        "expired " + Duration.between(exp, now).toDays() + " d ago");
+                        "expired " + Duration.between(exp, now).toDays() + " d ago", Optional.empty());
             }
             if (!now.isBefore(exp.minus(policy.warn())) && state.compareTo(State.EXPIRING) < 0) {
                 state = State.EXPIRING;
@@ -85,14 +92,14 @@ public record RotationReport(Instant now, List<Row> rows) {
                 status = "ok";
             }
         }
-        return new Row(reference, variables, services, policy, setAt, expiresAt, state, status);
+        return new Row(reference, variables, services, policy, setAt, expiresAt, state, status, Optional.empty());
     }
 
     /** A reference whose document could not be read: no age can be told. */
     public static Row failed(String reference, List<String> variables, List<String> services, RotationPolicy policy,
                              String error) {
         return new Row(reference, variables, services, policy, Optional.empty(), Optional.empty(), State.FAILED,
-                "failed: " + error);
+                "failed: " + error, Optional.empty());
     }
 
     private static long ceilDays(Duration d) {

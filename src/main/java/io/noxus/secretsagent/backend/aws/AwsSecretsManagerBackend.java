@@ -2,6 +2,7 @@ package io.noxus.secretsagent.backend.aws;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.AwsBackendSettings;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
 import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -93,6 +95,44 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 call.one(ref, address);
             }
         });
+        return out;
+    }
+
+    /** One DescribeSecret per secret (pins share their secret's); a secret it cannot describe is left out. */
+    @Override
+    public synchronized Map<Reference, RotationSchedule> schedules(Set<Reference> documents) {
+        Map<Reference, RotationSchedule> out = new LinkedHashMap<>();
+        Map<String, RotationSchedule> bySecret = new HashMap<>();
+        try {
+            if (clients == null) {
+                clients = AwsClients.create(settings);
+            }
+        } catch (RuntimeException e) {
+            return out;
+        }
+        for (Reference ref : documents) {
+            String id;
+            try {
+                id = SecretAddress.parse(ref).secretId();
+            } catch (BackendException e) {
+                continue;
+            }
+            RotationSchedule schedule = bySecret.computeIfAbsent(id, secretId -> {
+                try {
+                    DescribeSecretResponse d = clients.secretsManager().describeSecret(b -> b.secretId(secretId));
+                    return new RotationSchedule(Boolean.TRUE.equals(d.rotationEnabled()),
+                            Optional.ofNullable(d.lastRotatedDate()), Optional.ofNullable(d.nextRotationDate()));
+                } catch (RuntimeException e) {
+                    LOG.warn("backend '{}': cannot describe {} for its rotation schedule ({}); allow "
+                            + "secretsmanager:DescribeSecret to see it", settings.name(), secretId,
+                            e.getClass().getSimpleName());
+                    return null;
+                }
+            });
+            if (schedule != null) {
+                out.put(ref, schedule);
+            }
+        }
         return out;
     }
 
