@@ -59,7 +59,8 @@ final class Rotation {
                     doc.value(ref); // a missing field is a failure, not an age
                 }
                 rows.add(RotationReport.judge(ref.toString(), variables, reached, policy, doc.setAt(),
-                        doc.expiresAt(), now).with(Optional.ofNullable(schedules.get(ref.document()))));
+                        doc.expiresAt(), now).with(Optional.ofNullable(schedules.get(ref.document()))
+                        .map(s -> new RotationReport.Schedule(s.enabled(), s.lastRotated(), s.nextRotation()))));
             } catch (BackendException e) {
                 rows.add(RotationReport.failed(ref.toString(), variables, reached, policy, e.getMessage()));
             }

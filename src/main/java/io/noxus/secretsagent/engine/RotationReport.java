@@ -1,6 +1,5 @@
 package io.noxus.secretsagent.engine;
 
-import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.config.RotationPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +13,10 @@ import java.util.Optional;
 public record RotationReport(Instant now, List<Row> rows) {
     public RotationReport {
         rows = List.copyOf(rows);
+    }
+
+    /** The backend's own rotation of the secret (AWS: RotationEnabled, LastRotatedDate, NextRotationDate). */
+    public record Schedule(boolean enabled, Optional<Instant> lastRotated, Optional<Instant> nextRotation) {
     }
 
     /** Worst first: an expired or overdue value fails a check; due and expiring are warnings. */
@@ -34,13 +37,13 @@ public record RotationReport(Instant now, List<Row> rows) {
      */
     public record Row(String reference, List<String> variables, List<String> services, RotationPolicy policy,
                       Optional<Instant> setAt, Optional<Instant> expiresAt, State state, String status,
-                      Optional<RotationSchedule> schedule) {
+                      Optional<Schedule> schedule) {
         public Row {
             variables = List.copyOf(variables);
             services = List.copyOf(services);
         }
 
-        Row with(Optional<RotationSchedule> schedule) {
+        Row with(Optional<Schedule> schedule) {
             return new Row(reference, variables, services, policy, setAt, expiresAt, state, status, schedule);
         }
 
