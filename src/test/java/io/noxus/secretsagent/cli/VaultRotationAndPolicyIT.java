@@ -200,7 +200,8 @@ class VaultRotationAndPolicyIT {
         assertThat(hcl).doesNotContain("*\"").doesNotContain("+\"")
                 .contains("path \"secret/data/noxus/platform\"").contains("path \"secret/metadata/noxus/platform\"")
                 .contains("path \"secret/data/noxus/pinned\"").doesNotContain("secret/metadata/noxus/pinned")
-                .contains("path \"kv1/finance\"").contains("# secret/noxus/custom-nodes -> NODE_*");
+                .contains("path \"kv1/finance\"")
+                .contains("# secret/noxus/custom-nodes -> NODE_*\npath \"secret/data/noxus/custom-nodes\"");
 
         server.bao("policy", "write", "generated", write("generated.hcl", hcl).toString());
         String token = server.bao("token", "create", "-policy=generated", "-field=token");

@@ -64,7 +64,7 @@ public final class AwsPolicy {
         }
         secrets.stream().map(s -> s.backend().assumeRole()).flatMap(Optional::stream)
                 .map(AwsBackendSettings.AssumeRole::roleArn).distinct().forEach(role ->
-                        statements.addObject().put("Sid", "AssumeTheAgentRole" + sid(role)).put("Effect", "Allow")
+                        statements.addObject().put("Sid", "AssumeRole" + sid(role.substring(role.lastIndexOf('/') + 1))).put("Effect", "Allow")
                                 .put("Action", "sts:AssumeRole").put("Resource", role));
         return policy;
     }

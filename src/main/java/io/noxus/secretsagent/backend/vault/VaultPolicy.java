@@ -2,9 +2,12 @@ package io.noxus.secretsagent.backend.vault;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.secret.Reference;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -20,7 +23,8 @@ final class VaultPolicy {
 
     /** @param feeds per document, what it feeds (variables, secret files), for the comment above its paths */
     static String hcl(String backend, Map<Reference, List<String>> feeds, Function<String, KvMounts.Mount> mounts) {
-        Map<String, String> paths = new TreeMap<>();
+        Map<String, Set<String>> fedBy = new TreeMap<>();
+        Map<String, Set<String>> pathsOf = new TreeMap<>();
         feeds.forEach((ref, fed) -> {
             KvPath kv = KvPath.parse(ref.path()).orElseThrow(() -> new BackendException(ref, false, "expected "
                     + "<mount>/<path>, optionally ending in ?version=N (KV v2)"));
@@ -31,25 +35,26 @@ final class VaultPolicy {
             KvMounts.Mount mount = mounts.apply(kv.path());
             String inside = mount.inside(kv.path()).orElseThrow(() -> new BackendException(ref, false,
                     kv.path() + " is the mount itself; name a secret under it"));
-            String comment = "# " + ref.path() + " -> " + String.join(", ", fed);
+            fedBy.computeIfAbsent(kv.path(), p -> new TreeSet<>()).addAll(fed);
+            Set<String> paths = pathsOf.computeIfAbsent(kv.path(), p -> new LinkedHashSet<>());
             if (mount.version() == 1) {
-                paths.merge(kv.path(), comment, VaultPolicy::join);
+                paths.add(kv.path());
             } else {
-                paths.merge(mount.path() + "/data/" + inside, comment, VaultPolicy::join);
+                paths.add(mount.path() + "/data/" + inside);
                 if (kv.version().isEmpty()) {
-                    paths.merge(mount.path() + "/metadata/" + inside, comment, VaultPolicy::join);
+                    paths.add(mount.path() + "/metadata/" + inside); // the change probe; a pinned version needs none
                 }
             }
         });
         StringBuilder out = new StringBuilder("# noxus-secrets-agent: read-only access for backend '" + backend
                 + "'; exact paths, no wildcards.\n# Give the token this policy and Vault's default policy "
                 + "(lookup-self, renew-self).\n");
-        paths.forEach((path, comment) -> out.append('\n').append(comment).append("\npath \"").append(path)
-                .append("\" {\n  capabilities = [\"read\"]\n}\n"));
+        pathsOf.forEach((secret, paths) -> {
+            out.append("\n# ").append(secret).append(" -> ").append(String.join(", ", fedBy.get(secret)))
+                    .append('\n');
+            paths.stream().sorted().forEach(path -> out.append("path \"").append(path)
+                    .append("\" {\n  capabilities = [\"read\"]\n}\n"));
+        });
         return out.toString();
-    }
-
-    private static String join(String a, String b) {
-        return a.equals(b) ? a : a + "\n" + b;
     }
 }
