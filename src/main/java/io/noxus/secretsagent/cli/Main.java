@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Renders scoped env files for Noxus services from secret backends.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success (render --detailed-exitcode: nothing changed)",
-            "1:error: config, usage, a failed output, action or check --backends",
+            "1:error: config, usage, a failed output, action or check --backends; check --rotation: overdue or expired",
             "2:render --detailed-exitcode: something changed"},
         footerHeading = "%nFiles:%n",
         footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",

@@ -43,6 +43,10 @@ final class PolicyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("note: secrets named by name are granted in any account (*); pass "
                     + "--account ID to name yours");
         }
+        if (kind.equals("aws") && policy.contains(":secretsmanager:*:")) {
+            spec.commandLine().getErr().println("note: a backend without region is granted in any region (*); set "
+                    + "region on the backend to narrow it");
+        }
         return 0;
     }
 }

@@ -16,10 +16,14 @@ import io.noxus.secretsagent.output.AtomicWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Builds the {@link CheckReport}: scope matrix, loose permissions, and (optionally) a fetch of every reference. */
@@ -105,7 +109,7 @@ public final class Checker {
      * Fetches every reference the selected services need (all when none is named) and tells, per reference, how old
      * its value is against its rotation policy at {@code now}.
      */
-    public RotationReport rotation(List<String> serviceNames, java.time.Instant now) {
+    public RotationReport rotation(List<String> serviceNames, Instant now) {
         List<ServiceSpec> services = config.services().stream()
                 .filter(s -> serviceNames.isEmpty() || serviceNames.contains(s.name())).toList();
         List<Mapping> mappings = config.mappings().stream()
@@ -115,10 +119,10 @@ public final class Checker {
         SecretResolver resolver = new SecretResolver(backends);
         resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
                 .toList());
-        Map<Reference, RotationSchedule> schedules = new java.util.HashMap<>();
+        Map<Reference, RotationSchedule> schedules = new HashMap<>();
         Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
-                .map(Reference::document).collect(java.util.stream.Collectors.groupingBy(Reference::backend,
-                        java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)))
+                .map(Reference::document).collect(Collectors.groupingBy(Reference::backend,
+                        Collectors.toCollection(LinkedHashSet::new)))
                 .forEach((name, docs) -> schedules.putAll(backends.get(name).schedules(docs)));
         return Rotation.report(mappings, files, services, resolver, schedules, now);
     }
