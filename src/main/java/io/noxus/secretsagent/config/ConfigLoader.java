@@ -1,8 +1,6 @@
 package io.noxus.secretsagent.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +19,6 @@ import java.util.stream.Stream;
  * directory of the main config file, fragments included. A config file writable by group or others is refused.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = StrictYaml.mapper();
     private static final String[] MAIN_KEYS = {"roots", "state_dir", "backends", "services", "main_env", "mappings",
         "files", "daemon", "rotation"};
     private static final String[] FRAGMENT_KEYS = {"backends", "services", "mappings", "files"};
@@ -86,15 +83,14 @@ public final class ConfigLoader {
         return folder;
     }
 
-    /** Parses one YAML file into a located node; parse errors give the line and column, never the content. */
+    /** Parses one YAML file ({@link StrictYaml}) into a located node; errors give line and column, never content. */
     static ConfigNode read(Path file, Path baseDir) {
         refuseWritableByOthers(file);
         JsonNode tree;
         try {
-            tree = YAML.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file, "", "not valid YAML near line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + " (" + problemOf(e) + ")");
+            tree = StrictYaml.read(file);
+        } catch (StrictYaml.Problem e) {
+            throw new ConfigException(file, e.keyPath(), e.getMessage());
         } catch (IOException e) {
             throw new ConfigException(file, "", "cannot read the file (" + e.getClass().getSimpleName() + ")");
         }
@@ -102,12 +98,6 @@ public final class ConfigLoader {
             throw new ConfigException(file, "", "the file is empty");
         }
         return new ConfigNode(file, baseDir, "", tree);
-    }
-
-    /** Jackson's own message can quote the offending text; keep only a few known, content-free phrases. */
-    private static String problemOf(JsonProcessingException e) {
-        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        return original.startsWith("Duplicate field") ? "a key appears twice" : "syntax error";
     }
 
     private static void refuseWritableByOthers(Path file) {

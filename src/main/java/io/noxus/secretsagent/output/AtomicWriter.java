@@ -155,16 +155,19 @@ public final class AtomicWriter {
     /** Owner and group first, then the full mode (chown clears set-id bits, and group bits only matter after). */
     private static void applyOwnershipAndMode(PosixFileAttributeView view, OutputSpec spec) throws IOException {
         UserPrincipalLookupService users = spec.path().getFileSystem().getUserPrincipalLookupService();
+        // The config loader already refused unknown names; this is for one removed while the daemon runs.
+        String key = "owner";
         try {
             if (spec.owner().isPresent()) {
                 view.setOwner(users.lookupPrincipalByName(spec.owner().get()));
             }
+            key = "group";
             if (spec.group().isPresent()) {
                 view.setGroup(users.lookupPrincipalByGroupName(spec.group().get()));
             }
         } catch (UserPrincipalNotFoundException e) {
-            throw new OutputException(spec.path(), "owner or group '" + e.getName() + "' does not exist on this host ("
-                    + spec.location() + ")");
+            throw new OutputException(spec.path(), key + " '" + e.getName() + "' does not exist on this host ("
+                    + spec.keyLocation(key) + ")");
         }
         view.setPermissions(FilePermissions.fromMode(spec.mode()));
     }

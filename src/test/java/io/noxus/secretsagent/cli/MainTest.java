@@ -191,6 +191,27 @@ class MainTest {
     }
 
     @Test
+    void anAliasInTheSecretsFileFailsTheRenderInsteadOfWritingTheAnchorName() throws IOException {
+        write("secrets.yaml", "db: &pw \"pg://one\"\netl: *pw\n");
+        InProcess.Run run = run("render", "--no-act", "-c", config.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("error: file:etl: the secrets file " + dir.resolve("secrets.yaml") + ": db: "
+                + "YAML anchor &pw near line 1, column 5: anchors and aliases are not supported; write the value out "
+                + "in full").doesNotContain("pg://one");
+        assertThat(dir.resolve("out/worker.env")).doesNotExist();
+    }
+
+    @Test
+    void aSecondDocumentInTheConfigExitsOneNamingItsLine() throws IOException {
+        write("config.yaml", CONFIG + "---\nroots: [elsewhere]\n");
+        InProcess.Run run = run("check", "-c", config.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: " + config + ": a second YAML document starts near line 16, column 1; "
+                + "a file holds one document: remove the '---' and merge the two, or use two files"
+                + System.lineSeparator());
+    }
+
+    @Test
     void aWrongOptionExitsOneNotTheChangedCode() {
         InProcess.Run run = run("render", "--no-such-option");
         assertThat(run.exit()).isEqualTo(1);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bound, the file backend's output written, the remote backend's output keeps its previous bytes.
  */
 class StalledBackendRenderTest {
-    static final Duration BOUND = Duration.ofSeconds(2 + 2);
+    static final Duration BOUND = Duration.ofSeconds(2 + 6);
     static final String PREVIOUS = "REMOTE_KEY=\"previous\"\n";
 
     @TempDir

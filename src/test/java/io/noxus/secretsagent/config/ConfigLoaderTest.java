@@ -62,7 +62,14 @@ class ConfigLoaderTest {
         bad-rollback-without-restart.yaml | {file}: services.worker-a.rollback: rollback needs a restart or try-restart action (it restores the previous file when a restarted unit does not come up)
         bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
         bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
-        bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 39 (syntax error)
+        bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 40 (syntax error)
+        bad-yaml-anchor.yaml            | {file}: services.backend.output: YAML anchor &shared near line 7, column 13: anchors and aliases are not supported; write the value out in full
+        bad-yaml-alias.yaml             | {file}: mappings[1].ref: YAML alias *key near line 10, column 23: anchors and aliases are not supported; write the value out in full
+        bad-yaml-merge-key.yaml         | {file}: services.worker-a.<<: YAML alias *defaults near line 9, column 9: anchors and aliases are not supported; write the value out in full
+        bad-yaml-nesting.yaml           | {file}: nested deeper than 64 levels near line 4, column 74, the most the agent reads; flatten it
+        bad-yaml-second-document.yaml   | {file}: a second YAML document starts near line 11, column 1; a file holds one document: remove the '---' and merge the two, or use two files
+        bad-unknown-owner.yaml          | {file}: services.api.output.owner: no such user 'no-such-user-x' on this host; create it or fix the name
+        bad-unknown-group.yaml          | {file}: files[0].group: no such group 'no-such-group-x' on this host; create it or fix the name
         bad-root-slash.yaml             | {file}: roots[0]: / is the whole file system; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
         bad-root-system-folder.yaml     | {file}: roots[1]: /etc/systemd is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
         bad-root-lib-folder.yaml        | {file}: roots[0]: /lib64 is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
@@ -162,9 +169,47 @@ class ConfigLoaderTest {
         PrivateFiles.write(dir, "config.yaml", "roots: [" + credentials.getParent() + "]\nbackends:\n"
                 + "  aws: {type: aws-secrets-manager, region: eu-west-1}\nservices:\n  backend:\n    role: backend\n"
                 + "    output: {path: " + credentials + ", format: systemd}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": services.backend.output.path: "
-                + credentials + " is the AWS shared credentials file of backend 'aws'; an output must never replace "
+        assertThatThrownBy(() -> ConfigLoader.load(file, System.getenv())).hasMessage(file
+                + ": services.backend.output.path: " + credentials + " is the AWS shared credentials file of backend 'aws'; an output must never replace "
                 + "it: choose another path");
+    }
+
+    @Test
+    void aBillionLaughsConfigFailsFastAtItsFirstAnchor(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        StringBuilder lol = new StringBuilder("roots: [out]\nx0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i < 10; i++) {
+            lol.append("x").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*a" + (i - 1)))).append("]\n");
+        }
+        Files.writeString(file, lol);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": x0: YAML anchor &a0 near line 2, "
+                + "column 5: anchors and aliases are not supported; write the value out in full");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aConfigOverTheSixtyFourMebibyteBoundIsRefusedNamingTheBound(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(64L * 1024 * 1024 + 1);
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": the file is larger than 64 MiB, the "
+                + "most the agent reads; split it into smaller files");
+    }
+
+    @Test
+    void anOwnerAndGroupThatExistByNameOrNumberAreAccepted(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file)
+                .replace("{path: out/backend.env, format: systemd}", "{path: out/backend.env, format: systemd, "
+                        + "owner: root, group: root}")
+                .replace("{path: out/worker-a.env, format: systemd}", "{path: out/worker-a.env, format: systemd, "
+                        + "owner: \"0\", group: \"0\"}"));
+        AgentConfig config = ConfigLoader.load(file);
+        assertThat(config.service("backend").orElseThrow().output().owner()).contains("root");
+        assertThat(config.service("worker-a").orElseThrow().output().group()).contains("0");
     }
 
     static Path copy(Path dir, String name) throws IOException {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real daemon loop (real time, real poll threads) with a Vault backend that stalls (timeout 2 s) and a file
+ * The real daemon loop (real time, real poll threads) with a Vault backend that stalls (timeout 8 s) and a file
  * backend: the file backend's output is written and rewritten, the watchdog is fed and a stop returns promptly, all
  * while Vault has not answered.
  */
@@ -77,23 +77,23 @@ class DaemonStallTest {
             }, "daemon-loop");
             loop.start();
             try {
-                assertThat(waitFor(dir.resolve("out/local.env"), "local-1", Duration.ofMillis(1500)))
+                assertThat(waitFor(dir.resolve("out/local.env"), "local-1", Duration.ofSeconds(5)))
                         .as("the file backend's output is written before Vault's deadline").isTrue();
                 PrivateFiles.write(dir, "secrets.yaml", "LOCAL_KEY: \"local-2\"\n");
-                assertThat(waitFor(dir.resolve("out/local.env"), "local-2", Duration.ofSeconds(3)))
+                assertThat(waitFor(dir.resolve("out/local.env"), "local-2", Duration.ofSeconds(5)))
                         .as("a change of the file backend is written while Vault stalls").isTrue();
-                Thread.sleep(3000);
+                Thread.sleep(4000);
             } finally {
                 long stopAsked = System.nanoTime();
                 daemon.requestStop();
                 loop.join(5000);
                 Duration stopTook = Duration.ofNanos(System.nanoTime() - stopAsked);
                 assertThat(loop.isAlive()).isFalse();
-                assertThat(stopTook).as("time from the stop request to the loop's end").isLessThan(Duration.ofSeconds(1));
+                assertThat(stopTook).as("time from the stop request to the loop's end").isLessThan(Duration.ofSeconds(2));
                 daemon.close();
             }
             assertThat(Files.readString(remote)).isEqualTo(PREVIOUS);
-            assertThat(maxGap(pings)).as("longest gap between watchdog pings").isLessThan(Duration.ofMillis(1000));
+            assertThat(maxGap(pings)).as("longest gap between watchdog pings").isLessThan(Duration.ofSeconds(3));
             assertThat(vault.connections()).as("Vault was asked").isPositive();
         }
     }
@@ -105,7 +105,7 @@ class DaemonStallTest {
                 state_dir: out/.state
                 backends:
                   file: {type: file, path: secrets.yaml}
-                  vault: {type: vault, address: "%s", request_timeout_seconds: 2, kv_versions: {secret: 2},
+                  vault: {type: vault, address: "%s", request_timeout_seconds: 8, kv_versions: {secret: 2},
                           auth: {method: token, token_env: AGENT_TOKEN}}
                 services:
                   local: {role: frontend, output: {path: out/local.env, format: systemd}}

@@ -46,7 +46,18 @@ class AtomicWriterTest {
         Path target = root.resolve("grouped.env");
         assertThatThrownBy(() -> new AtomicWriter(List.of(root)).write(spec(target, 0640, "no-such-group-x"),
                 "X".getBytes())).isInstanceOf(OutputException.class)
-                .hasMessage(target + ": owner or group 'no-such-group-x' does not exist on this host (test: out)");
+                .hasMessage(target + ": group 'no-such-group-x' does not exist on this host (test: out)");
+        assertThat(root.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void anOwnerRemovedAfterLoadingIsReportedAgainstTheOwnerKeyNotThePath() {
+        Path target = root.resolve("owned.env");
+        OutputSpec spec = new OutputSpec("config.yaml: services.api.output.path", target, OutputFormat.RAW, 0600,
+                Optional.of("no-such-user-x"), Optional.empty());
+        assertThatThrownBy(() -> new AtomicWriter(List.of(root)).write(spec, "X".getBytes()))
+                .hasMessage(target + ": owner 'no-such-user-x' does not exist on this host "
+                        + "(config.yaml: services.api.output.owner)");
         assertThat(root.toFile().list()).isEmpty();
     }
 

@@ -1,8 +1,6 @@
 package io.noxus.secretsagent.backend.file;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.SecretBackend;
@@ -19,11 +17,11 @@ import java.util.Set;
 
 /**
  * Secrets from a local YAML file: each top-level key is a secret, either a string or a mapping of field names to
- * strings. The file is read once per fetch. Numbers and booleans are refused (quote them), so that YAML never
- * silently rewrites a value ({@code 0123}, {@code yes}, {@code 1e3}).
+ * strings. The file is read once per fetch, as one plain YAML document within {@link StrictYaml}'s limits (no
+ * anchors or aliases, no second document, at most 64 MiB and 64 levels deep). Numbers and booleans are refused (quote
+ * them), so that YAML never silently rewrites a value ({@code 0123}, {@code yes}, {@code 1e3}).
  */
 public final class FileBackend implements SecretBackend {
-    private static final ObjectMapper YAML = StrictYaml.mapper();
     private final FileBackendSettings settings;
 
     public FileBackend(FileBackendSettings settings) {
@@ -32,21 +30,16 @@ public final class FileBackend implements SecretBackend {
 
     @Override
     public Map<Reference, Fetched> fetch(Set<Reference> documents) {
-        Map<Reference, Fetched> out = new LinkedHashMap<>();
         JsonNode root;
         try {
-            root = YAML.readTree(settings.path().toFile());
-        } catch (JsonProcessingException e) {
-            String where = "the secrets file " + settings.path() + " is not valid YAML near line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "; fix it";
-            documents.forEach(ref -> out.put(ref, Fetched.failed(new BackendException(ref, false, where))));
-            return out;
+            root = StrictYaml.read(settings.path());
+        } catch (StrictYaml.Problem e) {
+            return allFailed(documents, "the secrets file " + settings.path() + ": " + e.located());
         } catch (IOException e) {
-            String why = "cannot read the secrets file " + settings.path() + " (" + e.getClass().getSimpleName()
-                    + "); check that it exists and is readable";
-            documents.forEach(ref -> out.put(ref, Fetched.failed(new BackendException(ref, false, why))));
-            return out;
+            return allFailed(documents, "cannot read the secrets file " + settings.path() + " ("
+                    + e.getClass().getSimpleName() + "); check that it exists and is readable");
         }
+        Map<Reference, Fetched> out = new LinkedHashMap<>();
         for (Reference ref : documents) {
             try {
                 out.put(ref, Fetched.of(document(ref, root == null ? null : root.get(ref.path()))));
@@ -54,6 +47,12 @@ public final class FileBackend implements SecretBackend {
                 out.put(ref, Fetched.failed(e));
             }
         }
+        return out;
+    }
+
+    private static Map<Reference, Fetched> allFailed(Set<Reference> documents, String why) {
+        Map<Reference, Fetched> out = new LinkedHashMap<>();
+        documents.forEach(ref -> out.put(ref, Fetched.failed(new BackendException(ref, false, why))));
         return out;
     }
 

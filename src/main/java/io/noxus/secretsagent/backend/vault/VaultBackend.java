@@ -141,10 +141,11 @@ public final class VaultBackend implements SecretBackend {
     }
 
     private SecretDocument dataAt(Reference ref, String apiPath, String token) {
-        JsonNode data = http.get(apiPath, token).path("data");
+        JsonNode answer = http.get(apiPath, token);
+        JsonNode data = answer.path("data");
         if (!data.path("data").isObject()) {
-            throw new VaultCallException(VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath
-                    + " is deleted or destroyed");
+            throw VaultCallException.deletedVersion(apiPath, answer).orElseGet(() -> new VaultCallException(
+                    VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath + " is deleted or destroyed"));
         }
         JsonNode metadata = data.path("metadata");
         String version = metadata.path("version").asText("");

@@ -1,5 +1,11 @@
 package io.noxus.secretsagent.backend.vault;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
 /**
  * One failed call to the server, classified. The message names the server and what to check, never a response
  * body (which could echo a value) or a token.
@@ -17,6 +23,8 @@ final class VaultCallException extends RuntimeException {
         TLS(false),
         DENIED(false),
         NOT_FOUND(false),
+        /** A KV v2 version that was soft-deleted or destroyed: an operator undeletes it or writes a new one. */
+        DELETED(false),
         REFUSED(false),
         MALFORMED(false);
 
@@ -62,6 +70,35 @@ final class VaultCallException extends RuntimeException {
                     : new VaultCallException(Kind.REFUSED, apiPath, address + " refused the request to " + apiPath
                             + " (HTTP " + status + ")");
         };
+    }
+
+    /**
+     * A KV v2 data read of a deleted or destroyed version answers 404 (or, on older servers, 200) with only that
+     * version's metadata ({@code data.data} is null): say which version, and when it was deleted. Only {@code version},
+     * {@code deletion_time} and {@code destroyed} are read from the answer.
+     */
+    static Optional<VaultCallException> deletedVersion(String apiPath, JsonNode answer) {
+        JsonNode meta = answer.path("data").path("metadata");
+        String deleted = meta.path("deletion_time").asText("");
+        boolean destroyed = meta.path("destroyed").asBoolean(false);
+        if (answer.path("data").path("data").isObject() || deleted.isEmpty() && !destroyed) {
+            return Optional.empty();
+        }
+        String number = meta.path("version").canConvertToInt() ? meta.path("version").asText() : "N";
+        String version = "version " + number + " of " + apiPath.replaceFirst("\\?.*", "");
+        String what = destroyed
+                ? version + " was destroyed; write a new version (or pin ?version= to one that still exists)"
+                : version + " was deleted" + when(deleted) + "; undelete it (kv undelete -versions=" + number
+                        + ") or write a new version";
+        return Optional.of(new VaultCallException(Kind.DELETED, apiPath, what));
+    }
+
+    private static String when(String deletionTime) {
+        try {
+            return " at " + Instant.parse(deletionTime).truncatedTo(ChronoUnit.SECONDS);
+        } catch (DateTimeParseException e) {
+            return "";
+        }
     }
 
     Kind kind() {

@@ -102,6 +102,11 @@ final class VaultHttp {
                 if (status >= 200 && status < 300) {
                     return parse(apiPath, bytes, status);
                 }
+                if (status == 404) {
+                    VaultCallException.deletedVersion(apiPath, parseQuietly(bytes)).ifPresent(e -> {
+                        throw e;
+                    });
+                }
                 throw VaultCallException.forStatus(apiPath, status, address.toString(),
                         conn.getHeaderField("Retry-After"));
             } catch (IOException e) {
@@ -142,6 +147,16 @@ final class VaultHttp {
         } catch (IOException e) {
             throw new VaultCallException(VaultCallException.Kind.MALFORMED, apiPath,
                     "the server's answer is not a JSON object");
+        }
+    }
+
+    /** An error answer as JSON, or an empty object: only read for the fields a caller picks, never kept whole. */
+    private static JsonNode parseQuietly(byte[] bytes) {
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (IOException e) {
+            return JSON.createObjectNode();
         }
     }
 

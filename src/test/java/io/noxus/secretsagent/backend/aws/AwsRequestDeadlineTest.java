@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class AwsRequestDeadlineTest {
     static final Duration TIMEOUT = Duration.ofSeconds(2);
-    static final Duration SLACK = Duration.ofSeconds(2);
+    /** Generous: the point is "bounded" (about the timeout) against "never ends"; a loaded CI host is slow. */
+    static final Duration SLACK = Duration.ofSeconds(6);
 
     HostileServer server;
 

@@ -6,6 +6,8 @@ import static io.noxus.secretsagent.backend.vault.VaultFixture.isTransient;
 import static io.noxus.secretsagent.backend.vault.VaultFixture.refs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.config.VaultBackendSettings;
 import io.noxus.secretsagent.config.VaultBackendSettings.TokenAuth;
@@ -13,6 +15,8 @@ import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.testsupport.OpenBaoServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -114,13 +118,58 @@ class VaultBackendIT {
     }
 
     @Test
-    void aSecretDeletedAfterItWasReadBecomesMissing() {
+    void aSecretSoftDeletedAfterItWasReadSaysWhichVersionWasDeletedAndWhenNotNoSuchSecret() throws Exception {
         server.bao("kv", "put", "secret/deleted", "k=v");
         try (VaultBackend vault = backend("reader")) {
             assertThat(field(vault.fetch(refs("secret/deleted")), "secret/deleted", "k")).isEqualTo("v");
             server.bao("kv", "delete", "secret/deleted");
-            assertThat(failure(vault.fetch(refs("secret/deleted")), "secret/deleted")).contains("no such secret");
+            Map<Reference, Fetched> answers = vault.fetch(refs("secret/deleted"));
+            assertThat(failure(answers, "secret/deleted")).isEqualTo("vault:secret/deleted: backend vault ("
+                    + server.address() + "): version 1 of secret/data/deleted was deleted at "
+                    + deletionTime("secret/deleted", 1) + "; undelete it (kv undelete -versions=1) or write a new "
+                    + "version");
+            assertThat(isTransient(answers, "secret/deleted")).isFalse();
+
+            server.bao("kv", "undelete", "-versions=1", "secret/deleted");
+            assertThat(field(vault.fetch(refs("secret/deleted")), "secret/deleted", "k")).isEqualTo("v");
         }
+    }
+
+    @Test
+    void aSoftDeletedLatestVersionReadFreshIsReportedAsDeleted() throws Exception {
+        server.bao("kv", "put", "secret/soft", "k=one");
+        server.bao("kv", "put", "secret/soft", "k=two");
+        server.bao("kv", "delete", "secret/soft");
+        try (VaultBackend vault = backend("reader")) {
+            Map<Reference, Fetched> answers = vault.fetch(refs("secret/soft", "secret/soft?version=1"));
+            assertThat(failure(answers, "secret/soft")).endsWith("version 2 of secret/data/soft was deleted at "
+                    + deletionTime("secret/soft", 2) + "; undelete it (kv undelete -versions=2) or write a new version");
+            assertThat(isTransient(answers, "secret/soft")).isFalse();
+            assertThat(field(answers, "secret/soft?version=1", "k")).isEqualTo("one");
+        }
+    }
+
+    @Test
+    void aDestroyedVersionIsReportedAsDestroyedLatestOrPinned() {
+        server.bao("kv", "put", "secret/destroyed", "k=one");
+        server.bao("kv", "put", "secret/destroyed", "k=two");
+        server.bao("kv", "destroy", "-versions=1,2", "secret/destroyed");
+        try (VaultBackend vault = backend("reader")) {
+            Map<Reference, Fetched> answers = vault.fetch(refs("secret/destroyed", "secret/destroyed?version=1"));
+            assertThat(failure(answers, "secret/destroyed")).isEqualTo("vault:secret/destroyed: backend vault ("
+                    + server.address() + "): version 2 of secret/data/destroyed was destroyed; write a new version "
+                    + "(or pin ?version= to one that still exists)");
+            assertThat(failure(answers, "secret/destroyed?version=1")).endsWith("version 1 of secret/data/destroyed "
+                    + "was destroyed; write a new version (or pin ?version= to one that still exists)");
+            assertThat(isTransient(answers, "secret/destroyed")).isFalse();
+        }
+    }
+
+    /** The deletion time the server keeps for one version, to the second, as the agent prints it. */
+    private static String deletionTime(String path, int version) throws Exception {
+        JsonNode meta = new ObjectMapper().readTree(server.bao("kv", "metadata", "get", "-format=json", path));
+        return Instant.parse(meta.path("data").path("versions").path(String.valueOf(version)).path("deletion_time")
+                .asText()).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     @Test
