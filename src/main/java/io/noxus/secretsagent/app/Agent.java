@@ -12,6 +12,11 @@ import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.Rollback;
+import io.noxus.secretsagent.engine.RotationReport;
+import io.noxus.secretsagent.config.ConfigException;
+import io.noxus.secretsagent.config.ServiceSpec;
+import java.util.List;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +93,30 @@ public final class Agent implements AutoCloseable {
      */
     public ActionResult act(PlannedAction action, Rollback rollback) {
         return runner.run(action.service(), () -> rollback.restore(action.service().name()));
+    }
+
+    /** Fetches what the services need (all when none is named) and judges each reference's age on the host's clock. */
+    public RotationReport rotation(List<String> services) {
+        selected(services);
+        return new Checker(config, backends).rotation(services, host.clock().instant());
+    }
+
+    /**
+     * The narrowest read policy ({@code vault}: HCL, {@code aws}: IAM JSON) for what the services need (all when none
+     * is named); {@code account} fills the account of AWS secrets named by name (empty: {@code *}).
+     */
+    public String policy(String kind, List<String> services, Optional<String> account) {
+        return new Policies(config, backends).policy(kind, selected(services), account);
+    }
+
+    private List<ServiceSpec> selected(List<String> services) {
+        for (String name : services) {
+            if (config.service(name).isEmpty()) {
+                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
+                        + "; known: " + String.join(", ", config.services().stream().map(s -> s.name()).toList()));
+            }
+        }
+        return config.services().stream().filter(s -> services.isEmpty() || services.contains(s.name())).toList();
     }
 
     /** The config's findings and the host's (units exist, roots writable under the agent unit's sandbox), all at once. */

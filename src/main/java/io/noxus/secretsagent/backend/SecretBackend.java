@@ -13,6 +13,14 @@ public interface SecretBackend extends AutoCloseable {
     /** @param documents references without a field, all naming this backend */
     Map<Reference, Fetched> fetch(Set<Reference> documents);
 
+    /**
+     * What the backend says about its own rotation of these documents, for a report; one extra request per secret
+     * where the backend has such a schedule (AWS), nothing elsewhere. A document it cannot tell about is left out.
+     */
+    default Map<Reference, RotationSchedule> schedules(Set<Reference> documents) {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Renders scoped env files for Noxus services from secret backends.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success (render --detailed-exitcode: nothing changed)",
-            "1:error: config, usage, a failed output, action or check --backends",
+            "1:error: config, usage, a failed output, action or check --backends; check --rotation: overdue or expired",
             "2:render --detailed-exitcode: something changed"},
         footerHeading = "%nFiles:%n",
         footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
+            PolicyCommand.class,
             VersionCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

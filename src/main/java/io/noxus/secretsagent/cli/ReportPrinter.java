@@ -78,7 +78,7 @@ final class ReportPrinter {
         }
     }
 
-    private static void printTable(List<List<String>> table, PrintWriter out) {
+    static void printTable(List<List<String>> table, PrintWriter out) {
         int columns = table.get(0).size();
         int[] widths = new int[columns];
         for (List<String> row : table) {

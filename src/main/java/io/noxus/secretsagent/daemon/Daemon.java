@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
     private ActionPool pool;
     private Settler settler;
     private final Watchdog watchdog;
+    private final RotationWatch rotation;
     private Instant retryAt;
     private long cycles;
 
@@ -69,6 +70,7 @@ public final class Daemon implements AutoCloseable {
         this.audit = new Audit(wiring.audit(), JournalLog.underJournal(wiring.host().environment()));
         this.status = new Status(wiring.host().clock().instant());
         this.watchdog = new Watchdog(wiring.notifier());
+        this.rotation = new RotationWatch(audit);
     }
 
     /** The host's wiring: its clock and processes, systemd-notify, audit lines to stdout. */
@@ -185,6 +187,7 @@ public final class Daemon implements AutoCloseable {
                 r.services().forEach(s -> changedByService.computeIfAbsent(s, k -> new ArrayList<>()).add(r.path()));
             }
         }
+        rotation.observe(rendering.rotation());
         for (PlannedAction a : rendering.report().actions()) {
             settler.changed(a, now, rendering.rollback(), changedByService.getOrDefault(a.service().name(),
                     List.of()));

@@ -1,6 +1,8 @@
 package io.noxus.secretsagent.engine;
 
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.RotationSchedule;
+import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.CredentialFiles;
@@ -15,10 +17,14 @@ import io.noxus.secretsagent.secret.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Builds the {@link CheckReport}: scope matrix, loose permissions, and (optionally) a fetch of every reference. */
@@ -110,6 +116,28 @@ public final class Checker {
         } catch (IOException e) {
             warnings.add(path + ": cannot read the permissions of the " + what);
         }
+    }
+
+    /**
+     * Fetches every reference the selected services need (all when none is named) and tells, per reference, how old
+     * its value is against its rotation policy at {@code now}.
+     */
+    public RotationReport rotation(List<String> serviceNames, Instant now) {
+        List<ServiceSpec> services = config.services().stream()
+                .filter(s -> serviceNames.isEmpty() || serviceNames.contains(s.name())).toList();
+        List<Mapping> mappings = config.mappings().stream()
+                .filter(m -> services.stream().anyMatch(s -> m.scope().reaches(s))).toList();
+        List<SecretFileSpec> files = config.files().stream()
+                .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
+        SecretResolver resolver = new SecretResolver(backends);
+        resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .toList());
+        Map<Reference, RotationSchedule> schedules = new HashMap<>();
+        Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .map(Reference::document).collect(Collectors.groupingBy(Reference::backend,
+                        Collectors.toCollection(LinkedHashSet::new)))
+                .forEach((name, docs) -> schedules.putAll(backends.get(name).schedules(docs)));
+        return Rotation.report(mappings, files, services, resolver, schedules, now);
     }
 
     /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */

@@ -93,7 +93,8 @@ final class SecretResolver {
         return out;
     }
 
-    private SecretDocument document(Reference ref) {
+    /** The document a fetched reference lives in, or its failure (thrown). */
+    SecretDocument document(Reference ref) {
         Fetched answer = fetched.get(ref.document());
         if (answer == null) {
             throw new IllegalStateException("not fetched: " + ref.document());
