@@ -13,6 +13,16 @@ public interface SecretBackend extends AutoCloseable {
     /** @param documents references without a field, all naming this backend */
     Map<Reference, Fetched> fetch(Set<Reference> documents);
 
+    /** Requests sent to the secret store so far (HTTP calls; reads of a local file), for the metrics. */
+    default long requests() {
+        return 0;
+    }
+
+    /** Of those, the requests the store refused as throttled (HTTP 429, AWS throttling errors), for the metrics. */
+    default long throttles() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

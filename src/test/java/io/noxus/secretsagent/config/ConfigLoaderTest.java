@@ -57,6 +57,7 @@ class ConfigLoaderTest {
         bad-rollback-without-restart.yaml | {file}: services.worker-a.rollback: rollback needs a restart or try-restart action (it restores the previous file when a restarted unit does not come up)
         bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
         bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
+        bad-daemon-metrics-not-prom.yaml | {file}: daemon.metrics_textfile: node_exporter's textfile collector reads only files named *.prom; use a path like /var/lib/prometheus/node-exporter/noxus-secrets-agent.prom
         bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 39 (syntax error)
         bad-root-slash.yaml             | {file}: roots[0]: / is the whole file system; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus
         bad-root-system-folder.yaml     | {file}: roots[1]: /etc/systemd is a system folder; the agent would replace files the host depends on. List a folder of the agent's own instead, like /etc/noxus

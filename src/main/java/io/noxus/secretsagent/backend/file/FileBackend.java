@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Secrets from a local YAML file: each top-level key is a secret, either a string or a mapping of field names to
@@ -25,6 +26,7 @@ import java.util.Set;
 public final class FileBackend implements SecretBackend {
     private static final ObjectMapper YAML = StrictYaml.mapper();
     private final FileBackendSettings settings;
+    private final AtomicLong reads = new AtomicLong();
 
     public FileBackend(FileBackendSettings settings) {
         this.settings = settings;
@@ -34,6 +36,7 @@ public final class FileBackend implements SecretBackend {
     public Map<Reference, Fetched> fetch(Set<Reference> documents) {
         Map<Reference, Fetched> out = new LinkedHashMap<>();
         JsonNode root;
+        reads.incrementAndGet();
         try {
             root = YAML.readTree(settings.path().toFile());
         } catch (JsonProcessingException e) {
@@ -55,6 +58,12 @@ public final class FileBackend implements SecretBackend {
             }
         }
         return out;
+    }
+
+    /** Reads of the secrets file so far (one per fetch). */
+    @Override
+    public long requests() {
+        return reads.get();
     }
 
     private SecretDocument document(Reference ref, JsonNode node) {
