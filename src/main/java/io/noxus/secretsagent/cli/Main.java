@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
-            VersionCommand.class})
+            VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,8 +60,9 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, argv) -> {
             err.println("error: " + e.getMessage());
-            err.println("see: noxus-secrets-agent " + String.join(" ", e.getCommandLine().getCommandSpec()
-                    .qualifiedName().replace("noxus-secrets-agent", "").trim()) + " --help");
+            // picocli's own handler prints "Did you mean: ..." for a mistyped subcommand or option; keep that.
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return AgentException.EXIT_ERROR;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
