@@ -55,7 +55,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given writers on the given host (tests: a recording command runner). */
     public static int run(PrintWriter out, PrintWriter err, Host host, String... args) {
-        CommandLine cli = new CommandLine(new Main(host));
+        CommandLine cli = commandLine(host);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, argv) -> {
@@ -78,6 +78,11 @@ public final class Main implements Runnable {
             return AgentException.EXIT_ERROR;
         });
         return cli.execute(args);
+    }
+
+    /** The command tree on the given host (also what the man pages and the completion script are generated from). */
+    static CommandLine commandLine(Host host) {
+        return new CommandLine(new Main(host));
     }
 
     @Override
