@@ -146,6 +146,17 @@ class MetricsTest {
     }
 
     @Test
+    void aTextfileFolderOthersMayWriteIsRefusedAndTheDaemonRendersOn() throws Exception {
+        Files.createDirectory(dir.resolve("textfile"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.setPosixFilePermissions(dir.resolve("textfile"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        start();
+        runFor(Duration.ofSeconds(3));
+        assertThat(textfile()).doesNotExist();
+        assertThat(Files.readString(dir.resolve("out/api.env"))).contains(CANARIES.get(1));
+    }
+
+    @Test
     void withoutTheKeyNoTextfileIsWritten() throws Exception {
         write("config.yaml", CONFIG.replace("  metrics_textfile: textfile/noxus-secrets-agent.prom\n", ""));
         start();
