@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,18 +196,9 @@ class MetricsTest {
     void start() {
         CommandRunner systemctl = (argv, timeout) -> new CommandRunner.Result(0,
                 argv.contains("is-active") ? (apiIsBad() ? "failed" : "active") : "", false);
-        Notifier quiet = new Notifier() {
-            @Override
-            public void notify(String... assignments) {
-            }
-
-            @Override
-            public Optional<Duration> watchdogInterval() {
-                return Optional.empty();
-            }
-        };
         Host host = TestHosts.on(clock, systemctl);
-        daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), host, Agent.opener(host), quiet, line -> { },
+        daemon = new Daemon(new Daemon.Wiring(dir.resolve("config.yaml"), host, Agent.opener(host), Notifier.NONE,
+                line -> { },
                 clock::sleep, () -> { }, new SplittableRandom(1), Runnable::run));
         daemon.start();
     }

@@ -133,11 +133,7 @@ class PackagesIT {
 
     @Test
     void theTarballRunsFromWhereverItIsUnpackedAndThroughASymlink(@TempDir Path dir) throws IOException {
-        ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
-        Path top;
-        try (Stream<Path> s = Files.list(dir)) {
-            top = s.findFirst().orElseThrow();
-        }
+        Path top = unpackTarball(dir);
         assertThat(top.getFileName().toString()).startsWith("noxus-secrets-agent-");
         assertThat(mode(top.resolve("bin/noxus-secrets-agent"))).isEqualTo("rwxr-xr-x");
         assertThat(mode(top.resolve("share/config/config.yaml"))).isEqualTo("rw-------");
@@ -175,13 +171,17 @@ class PackagesIT {
 
     @Test
     void theTarballShipsTheSameManPagesAndCompletionScript(@TempDir Path dir) throws IOException {
-        ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
-        Path top;
-        try (Stream<Path> s = Files.list(dir)) {
-            top = s.findFirst().orElseThrow();
-        }
+        Path top = unpackTarball(dir);
         assertManPageAndCompletion(top.resolve("share/man/man1"),
                 top.resolve("share/bash-completion/completions/noxus-secrets-agent"));
+    }
+
+    /** Unpacks the tarball into {@code dir}; returns its one top folder. */
+    static Path unpackTarball(Path dir) throws IOException {
+        ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findFirst().orElseThrow();
+        }
     }
 
     /**
