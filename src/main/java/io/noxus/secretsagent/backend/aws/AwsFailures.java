@@ -48,7 +48,7 @@ final class AwsFailures {
             return false;
         }
         String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-        return service.isThrottlingException() || service.statusCode() == 429 || THROTTLED.contains(code);
+        return service.isThrottlingException() || service.statusCode() == 429 || code != null && THROTTLED.contains(code);
     }
 
     /** A failure reported inside a BatchGetSecretValue answer: an error code, no status. */

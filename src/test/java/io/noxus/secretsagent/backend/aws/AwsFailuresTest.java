@@ -71,6 +71,8 @@ class AwsFailuresTest {
         assertThat(AwsFailures.throttled(e)).as("counted as a throttle for the metrics").isTrue();
         assertThat(AwsFailures.throttled(SecretsManagerException.builder().statusCode(400).awsErrorDetails(
                 AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build())).isFalse();
+        assertThat(AwsFailures.throttled(SecretsManagerException.builder().statusCode(400).build()))
+                .as("an error without a code (an access denied batch, say) is no throttle, and no crash").isFalse();
     }
 
     @ParameterizedTest
