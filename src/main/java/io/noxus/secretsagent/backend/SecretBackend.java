@@ -21,6 +21,16 @@ public interface SecretBackend extends AutoCloseable {
         return Map.of();
     }
 
+    /** Requests sent to the secret store so far (HTTP calls; reads of a local file), for the metrics. */
+    default long requests() {
+        return 0;
+    }
+
+    /** Of those, the requests the store refused as throttled (HTTP 429, AWS throttling errors), for the metrics. */
+    default long throttles() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

@@ -30,8 +30,7 @@ import picocli.CommandLine.Command;
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
-            PolicyCommand.class,
-            VersionCommand.class})
+            PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,15 +69,16 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given writers on the given host (tests: a recording command runner). */
     public static int run(PrintWriter out, PrintWriter err, Host host, String... args) {
-        CommandLine cli = new CommandLine(new Main(host));
+        CommandLine cli = commandLine(host);
         cli.setOut(out);
         cli.setErr(err);
         String error = JournalLog.line(JournalLog.underJournal(host.environment()), org.slf4j.event.Level.ERROR,
                 "error: ");
         cli.setParameterExceptionHandler((e, argv) -> {
             err.println(error + e.getMessage());
-            err.println("see: noxus-secrets-agent " + String.join(" ", e.getCommandLine().getCommandSpec()
-                    .qualifiedName().replace("noxus-secrets-agent", "").trim()) + " --help");
+            // picocli's own handler prints "Did you mean: ..." for a mistyped subcommand or option; keep that.
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return AgentException.EXIT_ERROR;
         });
         Main main = cli.getCommand();
@@ -101,6 +101,11 @@ public final class Main implements Runnable {
             return AgentException.EXIT_ERROR;
         });
         return cli.execute(args);
+    }
+
+    /** The command tree on the given host (also what the man pages and the completion script are generated from). */
+    static CommandLine commandLine(Host host) {
+        return new CommandLine(new Main(host));
     }
 
     @Override

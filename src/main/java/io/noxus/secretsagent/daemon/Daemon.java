@@ -54,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final Wiring w;
     private final Audit audit;
     private final Status status;
+    private final Metrics metrics = new Metrics();
     private volatile boolean stop;
     private volatile boolean reload;
     private Agent agent;
@@ -229,6 +230,7 @@ public final class Daemon implements AutoCloseable {
             ActionResult r = result.get();
             Instant at = now();
             status.acted(r, at);
+            metrics.acted(r);
             audit.action(r, p.outputs(), at);
             if (r.outcome().failed()) {
                 LOG.error("service {}: {} {}: {}", r.service(), r.action(), r.outcome(), r.detail());
@@ -293,12 +295,15 @@ public final class Daemon implements AutoCloseable {
             LOG.error("config reload rejected, keeping the running config: {}", describe(e));
             audit.reload(now, w.configFile(), describe(e));
             status.reloadRejected(describe(e));
+            metrics.reloaded(false);
+            saveState();
             return;
         }
         Agent old = agent;
         install(fresh, now);
         old.close();
         retryAt = now;
+        metrics.reloaded(true);
         LOG.info("config reloaded from {}", w.configFile());
         audit.reload(now, w.configFile(), null);
     }
@@ -327,12 +332,17 @@ public final class Daemon implements AutoCloseable {
         status.configured(config);
     }
 
+    /** Saves the state file, then the metrics textfile (when configured) from the same view. */
     private void saveState() {
+        DaemonState saved = null;
         try {
-            status.save(agent.config(), settler, cycles);
+            saved = status.save(agent.config(), settler, cycles);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the state file {} ({})", DaemonState.fileIn(agent.config().stateDir()),
                     e.getClass().getSimpleName());
+        }
+        if (saved != null) {
+            metrics.write(agent.config(), saved, scheduled);
         }
     }
 

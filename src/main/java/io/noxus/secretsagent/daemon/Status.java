@@ -138,7 +138,15 @@ final class Status {
         return reloadRejected == null ? line : line + "; config reload rejected (see the journal)";
     }
 
-    void save(AgentConfig agentConfig, Settler settler, long cycles) throws IOException {
+    /** Saves the state file; returns what it saved (the metrics are written from the same view). */
+    DaemonState save(AgentConfig agentConfig, Settler settler, long cycles) throws IOException {
+        DaemonState state = snapshot(agentConfig, settler, cycles);
+        state.save(DaemonState.fileIn(agentConfig.stateDir()));
+        return state;
+    }
+
+    /** The daemon's view now, as the state file holds it. */
+    DaemonState snapshot(AgentConfig agentConfig, Settler settler, long cycles) {
         Map<String, StateStore.OutputRecord> records = new StateStore(agentConfig.stateDir()).load();
         Map<String, DaemonState.Output> withFingerprints = new TreeMap<>();
         outputs.forEach((path, o) -> withFingerprints.put(path, new DaemonState.Output(o.name(), o.status(),
@@ -146,10 +154,10 @@ final class Status {
                 .map(StateStore.OutputRecord::file).orElse(null), o.references(), o.errors())));
         Map<String, String> pending = new LinkedHashMap<>();
         settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
-        new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
+        return new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
                 stoppedAt == null ? null : stoppedAt.toString(),
                 lastCycle == null ? null : lastCycle.toString(), cycles, ready, summary(), config, withFingerprints,
-                new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(DaemonState.fileIn(agentConfig.stateDir()));
+                new TreeMap<>(backends), pending, new ArrayList<>(actions));
     }
 
     /** Actions a previous run left waiting (it stopped inside a settle window) are due again now. */

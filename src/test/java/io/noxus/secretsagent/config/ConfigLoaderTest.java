@@ -62,6 +62,7 @@ class ConfigLoaderTest {
         bad-rollback-without-restart.yaml | {file}: services.worker-a.rollback: rollback needs a restart or try-restart action (it restores the previous file when a restarted unit does not come up)
         bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
         bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
+        bad-daemon-metrics-not-prom.yaml | {file}: daemon.metrics_textfile: node_exporter's textfile collector reads only files named *.prom; use a path like /var/lib/prometheus/node-exporter/noxus-secrets-agent.prom
         bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 40 (syntax error)
         bad-yaml-anchor.yaml            | {file}: services.backend.output: YAML anchor &shared near line 7, column 13: anchors and aliases are not supported; write the value out in full
         bad-yaml-alias.yaml             | {file}: mappings[1].ref: YAML alias *key near line 10, column 23: anchors and aliases are not supported; write the value out in full

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,6 +49,8 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
     private final Map<SecretAddress, SecretDocument> known = new HashMap<>();
     private AwsClients clients;
     private boolean batchDenied;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttles = new AtomicLong();
 
     public AwsSecretsManagerBackend(AwsBackendSettings settings, Clock clock) {
         this.settings = settings;
@@ -144,6 +148,30 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 settings.assumeRole().map(AwsBackendSettings.AssumeRole::roleArn).orElse(""), clock);
     }
 
+    /** Secrets Manager API calls made so far (a credential provider's own STS calls are not counted). */
+    @Override
+    public long requests() {
+        return requests.get();
+    }
+
+    @Override
+    public long throttles() {
+        return throttles.get();
+    }
+
+    /** Counts one API call; a throttled failure is counted again as a throttle. */
+    private <T> T counted(Supplier<T> call) {
+        requests.incrementAndGet();
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (AwsFailures.throttled(e)) {
+                throttles.incrementAndGet();
+            }
+            throw e;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (clients != null) {
@@ -171,7 +199,7 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
             }
             BatchGetSecretValueResponse answer;
             try {
-                answer = client.batchGetSecretValue(b -> b.secretIdList(ids));
+                answer = counted(() -> client.batchGetSecretValue(b -> b.secretIdList(ids)));
             } catch (SecretsManagerException e) {
                 if (isAccessDenied(e)) {
                     batchDenied = true;
@@ -215,9 +243,9 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 return;
             }
             try {
-                GetSecretValueResponse answer = client.getSecretValue(b -> b.secretId(address.secretId())
+                GetSecretValueResponse answer = counted(() -> client.getSecretValue(b -> b.secretId(address.secretId())
                         .versionStage(address.versionStage().orElse(null))
-                        .versionId(address.versionId().orElse(null)));
+                        .versionId(address.versionId().orElse(null))));
                 answer(ref, address, answer.versionId(), answer.createdDate(), answer.secretString(),
                         answer.secretBinary());
             } catch (RuntimeException e) {

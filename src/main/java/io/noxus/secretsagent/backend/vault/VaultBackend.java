@@ -47,8 +47,14 @@ public final class VaultBackend implements SecretBackend {
     }
 
     /** HTTP requests sent to the server so far by this backend. */
+    @Override
     public long requests() {
         return http.requests();
+    }
+
+    @Override
+    public long throttles() {
+        return http.throttles();
     }
 
     @Override
