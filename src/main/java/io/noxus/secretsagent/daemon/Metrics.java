@@ -77,13 +77,11 @@ final class Metrics {
     }
 
     /**
-     * The time the backend says a secret's value last changed, when it says so. HOOK: no backend reports it yet;
-     * when {@link SecretDocument} carries it (Vault's {@code created_time} of the version, AWS's
-     * {@code CreatedDate}), return it here and {@code noxus_secrets_agent_secret_last_changed_timestamp_seconds}
-     * appears per reference.
+     * The time the backend says a secret's value last changed (Vault KV v2 {@code created_time} of the version, AWS
+     * {@code CreatedDate}); empty where it does not say (KV v1, the file backend): no series then, never a guess.
      */
     static Optional<Instant> changedAt(SecretDocument document) {
-        return Optional.empty();
+        return document.setAt();
     }
 
     /** Writes the textfile when the config asks for one; a failure is logged (once until it changes), never thrown. */

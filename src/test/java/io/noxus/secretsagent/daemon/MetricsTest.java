@@ -63,6 +63,17 @@ class MetricsTest {
     }
 
     @Test
+    void aSecretsChangeTimeIsTheOneItsBackendReportsAndNoneIsGuessed() {
+        java.time.Instant set = java.time.Instant.parse("2026-10-01T12:00:00Z");
+        var reported = new io.noxus.secretsagent.backend.SecretDocument(java.util.Optional.empty(), java.util.Map.of(),
+                java.util.Optional.of("3"), java.util.Optional.of(set));
+        var silent = new io.noxus.secretsagent.backend.SecretDocument(java.util.Optional.empty(), java.util.Map.of(),
+                java.util.Optional.empty());
+        assertThat(Metrics.changedAt(reported)).contains(set);
+        assertThat(Metrics.changedAt(silent)).isEmpty();
+    }
+
+    @Test
     void afterTheFirstCycleEveryOutputIsFreshAndTheFileIsWorldReadable() throws Exception {
         start();
         long renderedAt = clock.instant().getEpochSecond();
