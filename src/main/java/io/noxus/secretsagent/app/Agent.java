@@ -12,6 +12,7 @@ import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.Rollback;
+import io.noxus.secretsagent.kube.KubernetesExport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,6 +93,11 @@ public final class Agent implements AutoCloseable {
 
     public CheckReport check(boolean askBackends) {
         return new Checker(config, backends).check(askBackends);
+    }
+
+    /** The Kubernetes export of this config (reads bulk secrets for their field names, and values only in plain mode). */
+    public KubernetesExport kubernetes() {
+        return new KubernetesExport(config, backends);
     }
 
     @Override

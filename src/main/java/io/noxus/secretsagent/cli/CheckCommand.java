@@ -2,6 +2,8 @@ package io.noxus.secretsagent.cli;
 
 import io.noxus.secretsagent.app.Agent;
 import io.noxus.secretsagent.engine.CheckReport;
+import io.noxus.secretsagent.kube.KubernetesMatrix;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,14 +21,22 @@ final class CheckCommand implements Callable<Integer> {
     ConfigOption config;
     @Option(names = "--backends", description = "Also fetch every reference and report the ones that fail.")
     boolean backends;
+    @Option(names = "--kubernetes", description = "Also print the matrix of the workloads `export kubernetes` "
+            + "writes, read back from their Secrets (reads the secrets of bulk mappings for their field names).")
+    boolean kubernetes;
 
     @Override
     public Integer call() {
         CheckReport report;
         try (Agent agent = Agent.open(config.file, main.host())) {
             report = agent.check(backends);
+            ReportPrinter.check(report, spec.commandLine().getOut());
+            if (kubernetes) {
+                spec.commandLine().getOut().println("\nKubernetes workloads (export kubernetes):");
+                ReportPrinter.check(KubernetesMatrix.of(agent.config(), agent.kubernetes().workloads(List.of())),
+                        spec.commandLine().getOut());
+            }
         }
-        ReportPrinter.check(report, spec.commandLine().getOut());
         return report.failed() ? 1 : 0;
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
             "",
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
-        subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
+        subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class, ExportCommand.class,
             VersionCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
