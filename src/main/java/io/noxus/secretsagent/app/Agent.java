@@ -17,6 +17,7 @@ import io.noxus.secretsagent.config.ConfigException;
 import io.noxus.secretsagent.config.ServiceSpec;
 import java.util.List;
 import java.util.Optional;
+import io.noxus.secretsagent.kube.KubernetesExport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -124,6 +125,11 @@ public final class Agent implements AutoCloseable {
         HostChecks host = new HostChecks(this.host.commands()).run(config);
         return new Checker(config, backends).check(askBackends, this.host.environment()).with(host.errors,
                 host.warnings);
+    }
+
+    /** The Kubernetes export of this config (reads bulk secrets for their field names, and values only in plain mode). */
+    public KubernetesExport kubernetes() {
+        return new KubernetesExport(config, backends);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.noxus.secretsagent.app.Agent;
 import io.noxus.secretsagent.engine.CheckReport;
 import io.noxus.secretsagent.engine.RotationReport;
 import io.noxus.secretsagent.json.Json;
+import io.noxus.secretsagent.kube.KubernetesMatrix;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,6 +37,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
             description = "Report format (default: ${DEFAULT-VALUE}).")
     RenderCommand.OutputMode output;
+    @Option(names = "--kubernetes", description = "Also print the matrix of the workloads `export kubernetes` "
+            + "writes, read back from their Secrets (reads the secrets of bulk mappings for their field names).")
+    boolean kubernetes;
 
     @Override
     public Integer call() {
@@ -57,13 +61,18 @@ final class CheckCommand implements Callable<Integer> {
         CheckReport report;
         try (Agent agent = Agent.open(config.file, main.host())) {
             report = agent.check(backends);
-        }
-        if (output == RenderCommand.OutputMode.json) {
-            com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(report);
-            tree.put("failed", report.failed());
-            spec.commandLine().getOut().println(Json.pretty(tree));
-        } else {
-            ReportPrinter.check(report, spec.commandLine().getOut());
+            if (output == RenderCommand.OutputMode.json) {
+                com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(report);
+                tree.put("failed", report.failed());
+                spec.commandLine().getOut().println(Json.pretty(tree));
+            } else {
+                ReportPrinter.check(report, spec.commandLine().getOut());
+            }
+            if (kubernetes) {
+                spec.commandLine().getOut().println("\nKubernetes workloads (export kubernetes):");
+                ReportPrinter.check(KubernetesMatrix.of(agent.config(), agent.kubernetes().workloads(List.of())),
+                        spec.commandLine().getOut());
+            }
         }
         return report.failed() ? 1 : 0;
     }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
-            PolicyCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            PolicyCommand.class, ExportCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

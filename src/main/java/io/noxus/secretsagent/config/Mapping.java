@@ -21,6 +21,11 @@ public record Mapping(String location, Scope scope, Optional<String> env, Refere
         }
     }
 
+    /** The matrix's name for it: the variable, or {@code PREFIX* (bulk[, upper])}. */
+    public String label() {
+        return env.orElse(prefix + "* (bulk" + (transform == NameTransform.UPPER ? ", upper" : "") + ")");
+    }
+
     public boolean bulk() {
         return env.isEmpty();
     }

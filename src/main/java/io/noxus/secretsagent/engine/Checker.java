@@ -47,9 +47,7 @@ public final class Checker {
         List<String> services = config.services().stream().map(ServiceSpec::name).toList();
         List<CheckReport.Row> rows = new ArrayList<>();
         for (Mapping m : config.mappings()) {
-            String variable = m.env().orElse(m.prefix() + "* (bulk" + (m.transform() == Mapping.NameTransform.UPPER
-                    ? ", upper" : "") + ")");
-            rows.add(new CheckReport.Row(variable, m.ref().toString(), m.scope().toString(), cells(m)));
+            rows.add(new CheckReport.Row(m.label(), m.ref().toString(), m.scope().toString(), cells(m)));
         }
         for (SecretFileSpec f : config.files()) {
             List<String> cells = config.services().stream().map(s -> f.scope().reaches(s) ? "x" : ".").toList();
