@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.AgentInBox;
 import io.noxus.secretsagent.testsupport.Exec;
+import io.noxus.secretsagent.testsupport.OpenBaoServer;
 import io.noxus.secretsagent.testsupport.SystemdBox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,13 +25,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * What an operator sees, in a real systemd with the packaged unit: failures and recoveries in the journal at their
  * priority ({@code journalctl -p}), {@code status --check} exit codes, {@code check} against the host, a reload with a
- * bad config failing, and no {@code Error:} booked on the agent by a child it started.
+ * bad config failing, and no {@code Error:} booked on the agent by a child it started. OpenBao is a real dev server on
+ * the host's loopback (the box shares the host's network), sealed and unsealed under the running agent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorSignalsInSystemdIT {
     static final String AGENT = "noxus-secrets-agent.service";
     static final String CANARY = "CANARY9b1e";
     static SystemdBox box;
+    static OpenBaoServer bao;
     static Path share;
     static String bin;
 
@@ -40,6 +46,17 @@ class OperatorSignalsInSystemdIT {
             Files.createDirectories(share.resolve(d));
         }
         bin = AgentInBox.install(repo, share).toString();
+        bao = OpenBaoServer.start(share.resolve("bao"));
+        bao.bao("kv", "put", "secret/noxus/app", "api=" + CANARY + "-api");
+        Path policy = share.resolve("bao/policy.hcl");
+        Files.writeString(policy, """
+                path "secret/data/noxus/*" { capabilities = ["read"] }
+                path "secret/metadata/noxus/*" { capabilities = ["read"] }
+                """);
+        bao.bao("policy", "write", "agent", policy.toString());
+        Path token = share.resolve("etc/vault.token");
+        Files.writeString(token, bao.bao("token", "create", "-policy=agent", "-field=token"));
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
         writeConfig(config(""));
         secrets("one");
         Files.writeString(box.units().resolve("app-a.service"), "[Service]\nEnvironmentFile=" + share.resolve("out/a.env")
@@ -59,6 +76,9 @@ class OperatorSignalsInSystemdIT {
         if (box != null) {
             box.close();
         }
+        if (bao != null) {
+            bao.close();
+        }
     }
 
     static String config(String extraServices) {
@@ -67,14 +87,20 @@ class OperatorSignalsInSystemdIT {
                 state_dir: STATE
                 backends:
                   file: {type: file, path: secrets.yaml}
+                  vault: {type: vault, address: "BAO", auth: {method: token, token_file: vault.token}}
                 services:
                   a: {role: backend, output: {path: OUT/a.env, format: systemd}, units: [app-a.service]}
-                  e: {role: beat, output: {path: OUT/e.env, format: systemd}, action: {command: [/bin/sh, -c, "systemd-notify ERRNO=2; exit 1"]}}
+                  e: {role: beat, output: {path: OUT/e.env, format: systemd},
+                      action: {command: [/bin/sh, -c, "env > OUT/e.child; systemd-notify ERRNO=2; exit 1"]}}
+                  v: {role: worker, output: {path: OUT/v.env, format: systemd}}
                 EXTRA
                 mappings:
                   - {env: DB, ref: "file:db", scope: global}
-                daemon: {poll_interval_seconds: 1, poll_jitter: 0, settle_seconds: 0, health_timeout_seconds: 5}
-                """.replace("EXTRA", extraServices).replace("OUT", share.resolve("out").toString())
+                  - {env: API, ref: "vault:secret/noxus/app#api", scope: "service:v"}
+                daemon: {poll_interval_seconds: 1, poll_jitter: 0, settle_seconds: 0, health_timeout_seconds: 5,
+                         backoff_initial_seconds: 1, backoff_max_seconds: 2}
+                """.replace("EXTRA", extraServices).replace("BAO", bao.address())
+                .replace("OUT", share.resolve("out").toString())
                 .replace("RO", share.resolve("ro").toString()).replace("STATE", share.resolve("state").toString());
     }
 
@@ -100,6 +126,39 @@ class OperatorSignalsInSystemdIT {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    /** The lines of a journal text after its first {@code skip}. */
+    static String since(String journal, long skip) {
+        return String.join("\n", journal.lines().skip(skip).toList());
+    }
+
+    /** The one line of {@code text} containing {@code marker}. */
+    static String line(String text, String marker) {
+        var lines = text.lines().filter(l -> l.contains(marker)).toList();
+        assertThat(lines).as("lines with " + marker + " in:\n" + text).hasSize(1);
+        return lines.get(0);
+    }
+
+    /** The environment of the agent's main process (the JVM), read from /proc inside the box. */
+    static Map<String, String> agentEnvironment() throws IOException {
+        String pid = box.exec("systemctl", "show", "-p", "MainPID", "--value", AGENT).stdoutText().strip();
+        String environ = ok(box.exec("cat", "/proc/" + pid + "/environ")).stdoutText();
+        Map<String, String> env = new TreeMap<>();
+        Arrays.stream(environ.split("\0")).filter(e -> e.contains("="))
+                .forEach(e -> env.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+        return env;
+    }
+
+    /**
+     * {@code systemctl reload} and wait until the daemon applied the config: the reload returns once SIGHUP is sent,
+     * the daemon reads the file after its current cycle (a test changing files meanwhile would race it).
+     */
+    static void reloadApplied() throws IOException, InterruptedException {
+        String applied = "\"event\":\"config_reload\",\"result\":\"applied\"";
+        long before = journal("").lines().filter(l -> l.contains(applied)).count();
+        ok(box.exec("systemctl", "reload", AGENT));
+        waitFor("the reload applied", () -> journal("").lines().filter(l -> l.contains(applied)).count() > before);
     }
 
     static Exec.Result ok(Exec.Result r) {
@@ -129,22 +188,48 @@ class OperatorSignalsInSystemdIT {
     @Order(1)
     void statusCheckSaysOkWhileEverythingIsCurrent() throws IOException, InterruptedException {
         waitFor("status --check OK", () -> statusCheck().exitCode() == 0);
-        assertThat(statusCheck().stdoutText().strip()).startsWith("OK: 2/2 outputs ok").doesNotContain("\n");
+        assertThat(statusCheck().stdoutText().strip()).startsWith("OK: 3/3 outputs ok").doesNotContain("\n");
     }
 
     @Test
     @Order(2)
     void aChildThatSendsErrnoBooksNothingOnTheAgent() throws IOException, InterruptedException {
-        secrets("two");   // e changes: its command runs systemd-notify ERRNO=2 and fails
+        secrets("two");   // e changes: its command saves its environment, runs systemd-notify ERRNO=2 and fails
         waitFor("the failed action of e in the journal", () -> journal("warning..warning")
                 .contains("\"service\":\"e\""));
         assertThat(box.exec("systemctl", "show", "-p", "StatusErrno", AGENT).stdoutText().strip())
                 .isEqualTo("StatusErrno=0");
         assertThat(box.exec("systemctl", "status", "--no-pager", AGENT).stdoutText()).doesNotContain("Error:");
+        // Why: the agent has the socket and the watchdog variables, the child it started has none of them.
+        assertThat(agentEnvironment()).containsKeys("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
+        String child = Files.readString(share.resolve("out/e.child"));
+        assertThat(child).contains("PATH=").doesNotContain("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
     }
 
     @Test
     @Order(3)
+    void theSameChildHandedTheAgentsNotifySocketBooksItsErrnoOnTheAgent() throws IOException, InterruptedException {
+        // The control of the test above: the same command, but it puts the agent's NOTIFY_SOCKET back itself. The
+        // ERRNO is then booked on the agent (NotifyAccess=all), so what keeps it off is the socket not being inherited.
+        String socket = agentEnvironment().get("NOTIFY_SOCKET");
+        writeConfig(config("  n: {role: beat, output: {path: OUT/n.env, format: systemd}, action: {command: "
+                + "[/bin/sh, -c, \"NOTIFY_SOCKET=" + socket + " systemd-notify ERRNO=2; exit 1\"]}}"));
+        reloadApplied();
+        waitFor("n rendered", () -> Files.exists(share.resolve("out/n.env")));
+        secrets("three");   // n (created, then changed) runs its command: ERRNO=2 through the agent's socket
+        waitFor("the failed action of n in the journal", () -> journal("warning..warning")
+                .contains("\"service\":\"n\""));
+        assertThat(box.exec("systemctl", "show", "-p", "StatusErrno", AGENT).stdoutText().strip())
+                .isEqualTo("StatusErrno=2");
+        assertThat(box.exec("systemctl", "status", "--no-pager", AGENT).stdoutText())
+                .contains("Error: 2 (No such file or directory)");
+        // StatusErrno stays 2 for the rest of this box's life; no later test reads it.
+        writeConfig(config(""));
+        reloadApplied();
+    }
+
+    @Test
+    @Order(4)
     void theSecretsFileRemovedIsAnErrorInTheJournalAndItsReturnAWarning() throws IOException, InterruptedException {
         Path file = share.resolve("etc/secrets.yaml");
         Files.move(file, share.resolve("etc/secrets.away"));
@@ -162,7 +247,47 @@ class OperatorSignalsInSystemdIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void openBaoSealedIsAnErrorNamingTheReferenceAndTheFixAndItsUnsealAWarning() throws IOException,
+            InterruptedException {
+        Path v = share.resolve("out/v.env");
+        waitFor("status --check OK (the secrets file is back)", () -> statusCheck().exitCode() == 0);
+        assertThat(Files.readString(v)).contains("API=\"" + CANARY + "-api\"");
+        byte[] lastKnownGood = Files.readAllBytes(v);
+        long errBefore = journal("err..err").lines().count();
+        long warningBefore = journal("warning..warning").lines().count();
+
+        bao.seal();
+        waitFor("the backend failure at priority err", () -> since(journal("err..err"), errBefore)
+                .contains("backend vault is failing: "));
+        waitFor("the stale output at priority err", () -> since(journal("err..err"), errBefore)
+                .contains("output v (" + v + ") is stale: "));
+        String failure = since(journal("err..err"), errBefore);
+        String reference = "vault:secret/noxus/app: backend vault (" + bao.address() + "): ";
+        assertThat(line(failure, "backend vault is failing: ")).contains(reference,
+                bao.address() + " is sealed", "unseal it", "test with: noxus-secrets-agent check --backends");
+        assertThat(line(failure, "output v (" + v + ") is stale: ")).contains(reference,
+                bao.address() + " is sealed", "unseal it", "keeps its last-known-good content");
+        assertThat(failure).doesNotContain("output a (", "backend file ");   // only what needs OpenBao
+        waitFor("status --check WARNING", () -> statusCheck().exitCode() == 1);
+        assertThat(statusCheck().stdoutText()).startsWith("WARNING: ").contains("backend vault failing for");
+        assertThat(Files.readAllBytes(v)).isEqualTo(lastKnownGood);
+
+        bao.unseal();
+        waitFor("the backend's recovery at priority warning", () -> since(journal("warning..warning"),
+                warningBefore).contains("backend vault recovered after"));
+        waitFor("the output's recovery at priority warning", () -> since(journal("warning..warning"),
+                warningBefore).contains("output v (" + v + ") is ok again after"));
+        waitFor("status --check OK", () -> statusCheck().exitCode() == 0);
+        assertThat(statusCheck().stdoutText()).startsWith("OK: 3/3 outputs ok");
+        assertThat(journal("info..info")).doesNotContain("backend vault is failing", "backend vault recovered",
+                "output v (" + v + ") is");
+        assertThat(Files.readAllBytes(v)).isEqualTo(lastKnownGood);
+        assertThat(journal("")).doesNotContain(CANARY);
+    }
+
+    @Test
+    @Order(6)
     void anOutputOnAReadOnlyFolderIsAnErrorNamingTheOsReasonAndTheFix() throws IOException, InterruptedException {
         writeConfig(config("  r: {role: worker, output: {path: " + share.resolve("ro/r.env") + ", format: systemd}}"));
         ok(box.exec("systemctl", "reload", AGENT));
@@ -174,7 +299,7 @@ class OperatorSignalsInSystemdIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void checkReportsAMissingUnitAndAnUnwritableRootTogether() throws IOException {
         Path bad = share.resolve("etc/bad.yaml");
         Files.writeString(bad, config("").replace("[app-a.service]", "[app-typo.service]")
@@ -187,7 +312,7 @@ class OperatorSignalsInSystemdIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aReloadWithABadConfigFailsAndTheRunningOneStays() throws IOException {
         String pid = box.exec("systemctl", "show", "-p", "MainPID", AGENT).stdoutText().strip();
         writeConfig(config("").replace("scope: global", "scope: pool:nope"));
@@ -200,7 +325,7 @@ class OperatorSignalsInSystemdIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void afterAStopStatusSaysNotRunningAndCheckIsCritical() throws IOException {
         ok(box.exec("systemctl", "stop", AGENT));
         writeConfig("this: is: not: a config");   // status needs only the state folder

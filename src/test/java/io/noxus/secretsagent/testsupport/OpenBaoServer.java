@@ -130,6 +130,25 @@ public final class OpenBaoServer implements AutoCloseable {
         return rootToken;
     }
 
+    /** The dev server's one unseal key, as it printed it on stdout at start ({@code Unseal Key: ...}). */
+    public String unsealKey() {
+        return log().lines().filter(line -> line.startsWith("Unseal Key: ")).map(line -> line.substring(12).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("bao server -dev printed no unseal key: " + log()));
+    }
+
+    /** Seals the server ({@code PUT /v1/sys/seal} with the root token): every read answers 503 until unsealed. */
+    public void seal() {
+        bao("operator", "seal");
+    }
+
+    /** Unseals it with {@link #unsealKey()} ({@code PUT /v1/sys/unseal}); fails the test unless it is unsealed then. */
+    public void unseal() {
+        String state = bao("operator", "unseal", "-format=json", unsealKey());
+        if (!state.replace(" ", "").contains("\"sealed\":false")) {
+            throw new AssertionError("bao still sealed after the unseal key: " + state);
+        }
+    }
+
     public Path caFile() {
         return dir.resolve("vault-ca.pem");
     }

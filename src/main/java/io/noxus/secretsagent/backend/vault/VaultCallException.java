@@ -64,7 +64,8 @@ final class VaultCallException extends RuntimeException {
             case 404 -> new VaultCallException(Kind.NOT_FOUND, apiPath, "nothing at " + apiPath + " (HTTP 404)");
             case 429 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address + " is throttling requests (HTTP 429)");
             case 503 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address
-                    + " is sealed, on standby or unavailable (HTTP 503)");
+                    + " is sealed, on standby or unavailable (HTTP 503); bao status (or vault status) against it "
+                    + "tells which: unseal it, or point the backend's address at the active node");
             default -> status >= 500
                     ? new VaultCallException(Kind.UNAVAILABLE, apiPath, address + " failed (HTTP " + status + ")")
                     : new VaultCallException(Kind.REFUSED, apiPath, address + " refused the request to " + apiPath
