@@ -158,14 +158,8 @@ class KubernetesExportIT {
 
     @Test
     void awsAndVaultAppRoleStoresCarryWhatEsoNeedsAndDecodeStrictly() throws IOException {
-        PrivateFiles.write(dir, "role-id", "role-" + CANARY);
-        PrivateFiles.write(dir, "secret-id", "secret-" + CANARY);
-        Files.copy(RealReaders.repoRoot().resolve("src/test/resources/kube/fixture-stores.yaml"), config,
-                StandardCopyOption.REPLACE_EXISTING);
-        Path out = export("--namespace", "noxus", "--vault-auth", "approle", "--service-account", "eso-reader");
-        Exec.Result check = KubeTools.kubecheck(listYaml(out));
-        assertThat(check.exitCode()).as(check.stderrText()).isZero();
-        assertThat(check.stdoutText()).contains("SecretStore noxus-aws", "SecretStore noxus-vault-secret");
+        Path out = exportStores("--service-account", "eso-reader");
+        assertThat(check(out)).contains("SecretStore noxus-aws", "SecretStore noxus-vault-secret");
 
         JsonNode aws = yaml(out.resolve("secretstore-noxus-aws.yaml")).at("/spec/provider/aws");
         assertThat(aws.get("service").asText()).isEqualTo("SecretsManager");
@@ -193,13 +187,8 @@ class KubernetesExportIT {
 
     @Test
     void clusterStoresSayInWhichNamespaceTheServiceAccountAndAppRoleSecretLive() throws IOException {
-        PrivateFiles.write(dir, "role-id", "role-" + CANARY);
-        PrivateFiles.write(dir, "secret-id", "secret-" + CANARY);
-        Files.copy(RealReaders.repoRoot().resolve("src/test/resources/kube/fixture-stores.yaml"), config,
-                StandardCopyOption.REPLACE_EXISTING);
-        Path out = export("--namespace", "noxus", "--vault-auth", "approle", "--cluster-store");
-        Exec.Result check = KubeTools.kubecheck(listYaml(out));
-        assertThat(check.exitCode()).as(check.stderrText()).isZero();
+        Path out = exportStores("--cluster-store");
+        assertThat(check(out)).contains("ClusterSecretStore noxus-aws", "ClusterSecretStore noxus-vault-secret");
         JsonNode aws = yaml(out.resolve("clustersecretstore-noxus-aws.yaml"));
         assertThat(aws.at("/metadata/namespace").isMissingNode()).as("cluster-scoped").isTrue();
         assertThat(aws.at("/spec/provider/aws/auth/jwt/serviceAccountRef/namespace").asText()).isEqualTo("noxus");
@@ -221,6 +210,24 @@ class KubernetesExportIT {
             }
         }
         assertThat(checked).as("the fixture has extraEnv entries").isGreaterThan(10);
+    }
+
+    /** Exports fixture-stores.yaml (AWS with region and role, Vault with AppRole) in namespace noxus. */
+    private Path exportStores(String... extra) throws IOException {
+        PrivateFiles.write(dir, "role-id", "role-" + CANARY);
+        PrivateFiles.write(dir, "secret-id", "secret-" + CANARY);
+        Files.copy(RealReaders.repoRoot().resolve("src/test/resources/kube/fixture-stores.yaml"), config,
+                StandardCopyOption.REPLACE_EXISTING);
+        List<String> args = new ArrayList<>(List.of("--namespace", "noxus", "--vault-auth", "approle"));
+        args.addAll(List.of(extra));
+        return export(args.toArray(String[]::new));
+    }
+
+    /** kubecheck's "ok" lines for every manifest in the folder; the test fails on the first strict-decode error. */
+    private static String check(Path out) throws IOException {
+        Exec.Result check = KubeTools.kubecheck(listYaml(out));
+        assertThat(check.exitCode()).as(check.stderrText()).isZero();
+        return check.stdoutText();
     }
 
     private static JsonNode yaml(Path file) throws IOException {
