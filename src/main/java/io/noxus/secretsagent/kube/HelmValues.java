@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The values fragment for the Noxus chart: {@code frontend}, {@code backend} and {@code beat} in the primary values,
@@ -56,8 +57,8 @@ final class HelmValues {
             secrets.add(w.filesSecretName());
         }
         out.put("annotations", Map.of(RELOADER, String.join(",", secrets)));
-        out.put("extraEnv", w.variables().stream().map(v -> Map.of("name", v.name(), "valueFrom",
-                Map.of("secretKeyRef", Map.of("name", w.secretName(), "key", v.name())))).toList());
+        out.put("extraEnv", w.variables().stream().map(v -> new TreeMap<>(Map.of("name", v.name(), "valueFrom",
+                Map.of("secretKeyRef", Map.of("name", w.secretName(), "key", v.name()))))).toList()); // name first
         List<Object> mounts = new ArrayList<>();
         for (int i = 0; i < w.files().size(); i++) {
             SecretFileSpec f = w.files().get(i);

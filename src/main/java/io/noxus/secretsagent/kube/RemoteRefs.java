@@ -53,7 +53,8 @@ final class RemoteRefs {
         int version = vault.kvVersions().get(mount);
         if (version == 1 && path.version().isPresent()) {
             throw new ConfigException(ref + ": a version pin needs KV version 2, and backends." + vault.name()
-                    + ".kv_versions." + mount + " is 1");
+                    + ".kv_versions." + mount + " is 1; remove ?version=" + path.version().getAsInt()
+                    + ", or set it to 2 if that mount is KV version 2");
         }
         Map<String, Object> provider = new LinkedHashMap<>();
         provider.put("server", vault.address().toString());

@@ -6,17 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.noxus.secretsagent.action.CommandRunner;
 import io.noxus.secretsagent.app.Agent;
+import io.noxus.secretsagent.app.Host;
 import io.noxus.secretsagent.engine.CheckReport;
 import io.noxus.secretsagent.kube.KubernetesMatrix;
 import io.noxus.secretsagent.testsupport.Exec;
 import io.noxus.secretsagent.testsupport.KubeTools;
+import io.noxus.secretsagent.testsupport.ManualClock;
 import io.noxus.secretsagent.testsupport.OpenBaoServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
 import io.noxus.secretsagent.testsupport.RealReaders;
 import io.noxus.secretsagent.testsupport.TestHosts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +114,12 @@ class KubernetesExportIT {
 
     @Test
     void theKubernetesMatrixEqualsTheVmMatrixWithoutTheMainEnvColumn() {
-        try (Agent agent = Agent.open(config, TestHosts.quiet())) {
+        // check asks systemctl about the units (host checks); answer as a host without systemd, and run nothing else
+        Host noSystemd = TestHosts.on(new ManualClock(), (argv, timeout) -> {
+            assertThat(argv.subList(0, 2)).as("the only process check starts").isEqualTo(List.of("systemctl", "show"));
+            return new CommandRunner.Result(1, "", false);
+        });
+        try (Agent agent = Agent.open(config, noSystemd)) {
             CheckReport vmMatrix = agent.check(false);
             CheckReport kube = KubernetesMatrix.of(agent.config(), agent.kubernetes().workloads(List.of()));
             int mainEnv = vmMatrix.services().indexOf("main-env");
@@ -144,6 +154,84 @@ class KubernetesExportIT {
         assertThat(read(frontend)).contains("AUTH: \"" + java.util.Base64.getEncoder().encodeToString(
                 CANARY.getBytes()) + "\"");
         assertThat(KubeTools.kubecheck(listYaml(dir.resolve("k8s"))).exitCode()).isZero();
+    }
+
+    @Test
+    void awsAndVaultAppRoleStoresCarryWhatEsoNeedsAndDecodeStrictly() throws IOException {
+        Path out = exportStores("--service-account", "eso-reader");
+        assertThat(check(out)).contains("SecretStore noxus-aws", "SecretStore noxus-vault-secret");
+
+        JsonNode aws = yaml(out.resolve("secretstore-noxus-aws.yaml")).at("/spec/provider/aws");
+        assertThat(aws.get("service").asText()).isEqualTo("SecretsManager");
+        assertThat(aws.get("region").asText()).isEqualTo("eu-central-1");
+        assertThat(aws.get("role").asText()).isEqualTo("arn:aws:iam::123456789012:role/noxus-reader");
+        assertThat(aws.get("externalID").asText()).isEqualTo("noxus-export");
+        assertThat(aws.at("/auth/jwt/serviceAccountRef/name").asText()).isEqualTo("eso-reader");
+
+        JsonNode appRole = yaml(out.resolve("secretstore-noxus-vault-secret.yaml")).at("/spec/provider/vault/auth/appRole");
+        assertThat(appRole.get("path").asText()).as("the agent's own AppRole mount").isEqualTo("approle-noxus");
+        assertThat(appRole.at("/roleRef/name").asText()).isEqualTo("noxus-vault-approle");
+        assertThat(appRole.at("/roleRef/key").asText()).isEqualTo("role_id");
+        assertThat(appRole.at("/secretRef/name").asText()).isEqualTo("noxus-vault-approle");
+        assertThat(appRole.at("/secretRef/key").asText()).isEqualTo("secret_id");
+
+        JsonNode finance = yaml(out.resolve("externalsecret-noxus-worker-finance.yaml")).at("/spec/data");
+        JsonNode banking = List.of(finance.get(0), finance.get(1)).stream()
+                .filter(d -> d.get("secretKey").asText().equals("BANKING_API_KEY")).findFirst().orElseThrow();
+        assertThat(banking.get("remoteRef").toString()).isEqualTo(
+                "{\"key\":\"noxus/finance\",\"property\":\"banking_api_key\",\"version\":\"AWSPREVIOUS\"}");
+        assertThat(banking.at("/sourceRef/storeRef/name").asText()).isEqualTo("noxus-aws");
+        assertThat(String.join("", listYaml(out).stream().map(KubernetesExportIT::read).toList())
+                + read(out.resolve("values-noxus.yaml"))).doesNotContain(CANARY);
+    }
+
+    @Test
+    void clusterStoresSayInWhichNamespaceTheServiceAccountAndAppRoleSecretLive() throws IOException {
+        Path out = exportStores("--cluster-store");
+        assertThat(check(out)).contains("ClusterSecretStore noxus-aws", "ClusterSecretStore noxus-vault-secret");
+        JsonNode aws = yaml(out.resolve("clustersecretstore-noxus-aws.yaml"));
+        assertThat(aws.at("/metadata/namespace").isMissingNode()).as("cluster-scoped").isTrue();
+        assertThat(aws.at("/spec/provider/aws/auth/jwt/serviceAccountRef/namespace").asText()).isEqualTo("noxus");
+        JsonNode vault = yaml(out.resolve("clustersecretstore-noxus-vault-secret.yaml"));
+        assertThat(vault.at("/spec/provider/vault/auth/appRole/secretRef/namespace").asText()).isEqualTo("noxus");
+        assertThat(vault.at("/spec/provider/vault/auth/appRole/roleRef/namespace").asText()).isEqualTo("noxus");
+    }
+
+    @Test
+    void eachExtraEnvEntryListsItsNameBeforeItsValueFrom() throws IOException {
+        Path out = export();
+        List<String> lines = Files.readAllLines(out.resolve("values-noxus.yaml"));
+        int checked = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("valueFrom:")) {
+                assertThat(lines.get(i).trim()).as("line " + (i + 1)).isEqualTo("valueFrom:");
+                assertThat(lines.get(i - 1).trim()).as("line " + i).startsWith("- name: ");
+                checked++;
+            }
+        }
+        assertThat(checked).as("the fixture has extraEnv entries").isGreaterThan(10);
+    }
+
+    /** Exports fixture-stores.yaml (AWS with region and role, Vault with AppRole) in namespace noxus. */
+    private Path exportStores(String... extra) throws IOException {
+        PrivateFiles.write(dir, "role-id", "role-" + CANARY);
+        PrivateFiles.write(dir, "secret-id", "secret-" + CANARY);
+        Files.copy(RealReaders.repoRoot().resolve("src/test/resources/kube/fixture-stores.yaml"), config,
+                StandardCopyOption.REPLACE_EXISTING);
+        List<String> args = new ArrayList<>(List.of("--namespace", "noxus", "--vault-auth", "approle"));
+        args.addAll(List.of(extra));
+        return export(args.toArray(String[]::new));
+    }
+
+    /** kubecheck's "ok" lines for every manifest in the folder; the test fails on the first strict-decode error. */
+    private static String check(Path out) throws IOException {
+        Exec.Result check = KubeTools.kubecheck(listYaml(out));
+        assertThat(check.exitCode()).as(check.stderrText()).isZero();
+        return check.stdoutText();
+    }
+
+    private static JsonNode yaml(Path file) throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
     }
 
     private Path export(String... extra) {
