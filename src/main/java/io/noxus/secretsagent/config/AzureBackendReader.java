@@ -18,11 +18,6 @@ final class AzureBackendReader {
     }
 
     static AzureBackendSettings read(String name, ConfigNode node) {
-        if (node.has("client_secret_value") || node.has("secret")) {
-            throw node.child(node.has("secret") ? "secret" : "client_secret_value").error("a client secret never "
-                    + "goes in the config file: put it in a file readable by root only and name it in "
-                    + "client_secret.secret_file");
-        }
         node.onlyKeys("type", "vault_url", "client_secret", "client_certificate", "managed_identity",
                 "authority_host", "ca_file", "request_timeout_seconds");
         URI vault = https(node.required("vault_url"), "https://NAME.vault.azure.net");
@@ -34,6 +29,12 @@ final class AzureBackendReader {
         ConfigNode method = node.child(present.get(0));
         AzureBackendSettings.Credential credential = switch (present.get(0)) {
             case "client_secret" -> {
+                for (String inline : List.of("secret", "value", "client_secret")) {
+                    if (method.has(inline)) {
+                        throw method.child(inline).error("a client secret never goes in the config file: put it "
+                                + "in a file only root can read and name that file in secret_file");
+                    }
+                }
                 method.onlyKeys("tenant_id", "client_id", "secret_file");
                 yield new AzureBackendSettings.ClientSecret(tenant(method), clientId(method.required("client_id")),
                         file(method.required("secret_file")));
@@ -80,8 +81,7 @@ final class AzureBackendReader {
     }
 
     private static Path file(ConfigNode node) {
-        node.text();
-        return node.resolvePath();
+        return VaultSettingsReader.existingFile(node);
     }
 
     private static URI https(ConfigNode node, String example) {
