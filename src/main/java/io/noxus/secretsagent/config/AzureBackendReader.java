@@ -1,7 +1,6 @@
 package io.noxus.secretsagent.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,16 +93,6 @@ final class AzureBackendReader {
     }
 
     private static URI url(ConfigNode node) {
-        String text = node.text();
-        try {
-            URI uri = new URI(text);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw node.error("'" + text + "' is not an http(s) URL with a host and no user, query or fragment");
+        return AwsBackendReader.httpUrl(node, "");
     }
 }

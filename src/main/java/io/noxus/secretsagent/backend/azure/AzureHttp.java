@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.vault.Deadlines;
 import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.ConfigException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,7 +120,8 @@ final class AzureHttp {
                 }
                 int status = conn.getResponseCode();
                 deadline.enterBody();
-                byte[] bytes = read(status >= 400 ? conn.getErrorStream() : conn.getInputStream(), deadline);
+                byte[] bytes = Deadlines.readBody(status >= 400 ? conn.getErrorStream() : conn.getInputStream(),
+                        deadline, MAX_BODY);
                 if (!deadline.finish()) {
                     throw new Deadlines.DeadlinePassed();
                 }
@@ -155,24 +155,5 @@ final class AzureHttp {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    private static byte[] read(InputStream in, Deadlines.Deadline deadline) throws IOException {
-        if (in == null) {
-            return new byte[0];
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-            if (deadline.passed()) {
-                throw new Deadlines.DeadlinePassed();
-            }
-            bytes.write(chunk, 0, n);
-            if (bytes.size() > MAX_BODY) {
-                throw new IOException("answer larger than " + MAX_BODY + " bytes");
-            }
-        }
-        in.close();
-        return bytes.toByteArray();
     }
 }

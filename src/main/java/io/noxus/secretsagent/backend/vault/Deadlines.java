@@ -1,6 +1,8 @@
 package io.noxus.secretsagent.backend.vault;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -47,6 +49,29 @@ public final class Deadlines {
     /** Timers not yet fired nor cancelled (for the tests: a finished request must leave none). */
     int pending() {
         return timer.getQueue().size();
+    }
+
+    /**
+     * Reads the whole body (so the connection can be reused), in chunks, giving up as soon as the deadline passed or
+     * the answer grows beyond {@code maxBytes}. Closed only when complete: a failed read is disconnected by the caller.
+     */
+    public static byte[] readBody(InputStream in, Deadline deadline, int maxBytes) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (deadline.passed()) {
+                throw new DeadlinePassed();
+            }
+            bytes.write(chunk, 0, n);
+            if (bytes.size() > maxBytes) {
+                throw new IOException("answer larger than " + maxBytes + " bytes");
+            }
+        }
+        in.close();
+        return bytes.toByteArray();
     }
 
     /** Thrown by the reading thread when it finds the deadline passed. */
