@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code render} of a config that mixes {@code file:} and {@code azure:} references, through the CLI, against the
  * Key Vault + Entra test server: one backend per credential type (client secret, client certificate, managed
- * identity), a JSON key, the request count of a render, and a failing secret that fails only its output, keeps
+ * identity), a JSON key, a bulk mapping by name prefix (disabled secrets left out), the request count of a render, and a failing secret that fails only its output, keeps
  * the previous bytes and shows no value anywhere.
  */
 class AzureRenderIT {
@@ -40,7 +40,10 @@ class AzureRenderIT {
                     "database-url", List.of(Map.of("value", CANARY + "-postgres://db/noxus")),
                     "platform", List.of(Map.of("value", "{\"openai_key\": \"" + CANARY + "-sk\"}")),
                     "signing-key", List.of(Map.of("value", CANARY + "-sig")),
-                    "bank-api-key", List.of(Map.of("value", CANARY + "-bank"))));
+                    "bank-api-key", List.of(Map.of("value", CANARY + "-bank")),
+                    "workers-etl-db", List.of(Map.of("value", CANARY + "-etl")),
+                    "Workers-OpenAI-Key", List.of(Map.of("value", CANARY + "-oai")),
+                    "workers-retired", List.of(Map.of("value", CANARY + "-old", "enabled", false))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -79,6 +82,7 @@ class AzureRenderIT {
                   - {env: OPENAI_KEY, ref: "azcert:platform#openai_key", scope: "service:backend"}
                   - {env: SIGNING_KEY, ref: "azmi:signing-key", scope: "service:backend"}
                   - {env: BANK_API_KEY, ref: "azsecret:bank-api-key", scope: "pool:finance"}
+                  - {bulk: "azsecret:workers-*", prefix: W_, transform: upper, scope: workers}
                 """.replace("COMMON", common).replace("TENANT", AzureTestServer.TENANT)
                 .replace("CERT", CERTS.resolve("sp-cert.pem").toString()).replace("IMDS", AZURE.imdsEndpoint()));
         AZURE.putSecret("bank-api-key", Map.of("value", CANARY + "-bank", "enabled", true));
@@ -93,13 +97,15 @@ class AzureRenderIT {
         assertThat(vars("backend.env")).isEqualTo("DATABASE_URL=\"" + CANARY + "-postgres://db/noxus\"\n"
                 + "OPENAI_KEY=\"" + CANARY + "-sk\"\nREDIS_PASSWORD=\"" + CANARY + "-redis\"\nSIGNING_KEY=\""
                 + CANARY + "-sig\"\n");
-        assertThat(vars("worker-finance.env")).contains("BANK_API_KEY=\"" + CANARY + "-bank\"");
+        assertThat(vars("worker-finance.env")).isEqualTo("BANK_API_KEY=\"" + CANARY + "-bank\"\n"
+                + "REDIS_PASSWORD=\"" + CANARY + "-redis\"\nW_ETL_DB=\"" + CANARY + "-etl\"\nW_OPENAI_KEY=\"" + CANARY
+                + "-oai\"\n");
         assertThat(run.all()).doesNotContain(CANARY);
-        // per backend: challenge, token, its gets (azsecret reads two secrets)
+        // per backend: challenge, token, its gets (azsecret: two secrets, one list page, the two enabled workers-*)
         assertThat(AZURE.requests()).filteredOn(r -> r.path().endsWith("/token") || r.path().contains("/metadata/"))
                 .extracting(AzureTestServer.Request::identity)
                 .containsExactlyInAnyOrder("sp-secret", "sp-cert", "mi:system");
-        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).hasSize(3 + 4);
+        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).hasSize(3 + 4 + 1 + 2);
     }
 
     @Test

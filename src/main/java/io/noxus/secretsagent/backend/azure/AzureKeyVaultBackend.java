@@ -74,13 +74,14 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                 addresses.put(ref, address.get());
             }
         }
-        Map<String, Long> changed = Map.of();
+        boolean bulk = addresses.values().stream().anyMatch(SecretAddress::prefix);
+        boolean keptLatest = addresses.values().stream()
+                .anyMatch(a -> !a.prefix() && a.version().isEmpty() && kept.containsKey(a.key()));
+        Optional<Map<String, Listed>> listed = Optional.empty();
         Optional<AzureCallException> listFailure = Optional.empty();
-        boolean anyKeptLatest = addresses.values().stream()
-                .anyMatch(a -> a.version().isEmpty() && kept.containsKey(a.key()));
-        if (anyKeptLatest && listAllowed) {
+        if ((keptLatest && listAllowed) || bulk) {
             try {
-                changed = listUpdated();
+                listed = list();
             } catch (AzureCallException e) {
                 listFailure = Optional.of(e);
             }
@@ -89,16 +90,16 @@ public final class AzureKeyVaultBackend implements SecretBackend {
             Reference ref = entry.getKey();
             SecretAddress address = entry.getValue();
             try {
-                Kept have = kept.get(address.key());
-                boolean fresh = have != null && (address.version().isPresent()
-                        || (listAllowed && listFailure.isEmpty() && Long.valueOf(have.updated())
-                        .equals(changed.get(address.name().toLowerCase(Locale.ROOT)))));
-                if (!fresh && have != null && listFailure.isPresent()) {
-                    throw listFailure.get();
+                if (address.prefix()) {
+                    if (listFailure.isPresent()) {
+                        throw listFailure.get();
+                    }
+                    out.put(ref, Fetched.of(bulk(ref, address.name(), listed.orElseThrow(() -> new AzureCallException(
+                            false, "vault " + vault + " does not let this identity list its secrets (403); a bulk "
+                            + "mapping needs the list permission (Key Vault Secrets User has it)")))));
+                    continue;
                 }
-                Kept now = fresh ? have : get(address);
-                kept.put(address.key(), now);
-                out.put(ref, Fetched.of(usable(ref, now)));
+                out.put(ref, Fetched.of(usable(ref, current(address, listed, listFailure))));
             } catch (AzureCallException e) {
                 kept.remove(address.key());
                 out.put(ref, Fetched.failed(new BackendException(ref, e.isTransient(), e.getMessage(),
@@ -108,6 +109,46 @@ public final class AzureKeyVaultBackend implements SecretBackend {
             }
         }
         return out;
+    }
+
+    /** One secret as it is now: kept when the list says it has not changed (or it is a pinned version), else got. */
+    private Kept current(SecretAddress address, Optional<Map<String, Listed>> listed,
+                         Optional<AzureCallException> listFailure) {
+        Kept have = kept.get(address.key());
+        if (have != null && address.version().isEmpty()) {
+            if (listFailure.isPresent()) {
+                throw listFailure.get();
+            }
+            Listed now = listed.map(l -> l.get(address.key())).orElse(null);
+            if (now == null || now.updated() != have.updated()) {
+                have = null;
+            }
+        }
+        Kept now = have != null ? have : get(address);
+        kept.put(address.key(), now);
+        return now;
+    }
+
+    /** Every enabled secret whose name starts with {@code prefix}, as the fields of one document. */
+    private SecretDocument bulk(Reference ref, String prefix, Map<String, Listed> listed) {
+        Map<String, SecretValue> fields = new java.util.TreeMap<>();
+        String lower = prefix.toLowerCase(Locale.ROOT);
+        for (Listed item : listed.values()) {
+            if (!item.name().toLowerCase(Locale.ROOT).startsWith(lower) || item.name().length() == prefix.length()
+                    || !item.enabled()) {
+                continue;
+            }
+            SecretAddress address = new SecretAddress(item.name(), Optional.empty(), false);
+            Reference one = new Reference(ref.backend(), item.name(), Optional.empty());
+            SecretValue value = usable(one, current(address, Optional.of(listed), Optional.empty())).whole()
+                    .orElseThrow();
+            fields.put(SecretAddress.field(prefix, item.name()), value);
+        }
+        if (fields.isEmpty()) {
+            throw new BackendException(ref, false, "vault " + vault + " has no enabled secret whose name starts with '"
+                    + prefix + "'");
+        }
+        return new SecretDocument(Optional.empty(), fields, Optional.empty());
     }
 
     private SecretDocument usable(Reference ref, Kept secret) {
@@ -124,20 +165,26 @@ public final class AzureKeyVaultBackend implements SecretBackend {
         return secret.document();
     }
 
-    /** Secret name (lower case) → attributes.updated, from every list page of the vault. */
-    private Map<String, Long> listUpdated() {
-        Map<String, Long> updated = new HashMap<>();
+    /** One secret of the list: its name as written, when it last changed, whether it is enabled. */
+    private record Listed(String name, long updated, boolean enabled) {
+    }
+
+    /** Every secret of the vault by lower-case name, from every list page; empty when the identity may not list. */
+    private Optional<Map<String, Listed>> list() {
+        Map<String, Listed> listed = new HashMap<>();
         URI next = URI.create(vault + "/secrets?api-version=" + API_VERSION + "&maxresults=25");
         while (next != null) {
             JsonNode page = vaultGet(next, "the list of secrets");
             if (page == null) {
                 listAllowed = false; // no list permission: fall back to one get per secret
-                return Map.of();
+                return Optional.empty();
             }
             for (JsonNode item : page.path("value")) {
                 String id = item.path("id").asText("");
-                updated.put(id.substring(id.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT),
-                        item.path("attributes").path("updated").asLong(-1));
+                String name = id.substring(id.lastIndexOf('/') + 1);
+                JsonNode attributes = item.path("attributes");
+                listed.put(name.toLowerCase(Locale.ROOT), new Listed(name, attributes.path("updated").asLong(-1),
+                        attributes.path("enabled").asBoolean(true)));
             }
             String link = page.path("nextLink").asText("");
             next = link.isEmpty() ? null : URI.create(link);
@@ -145,7 +192,7 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                 throw new AzureCallException(false, "vault " + vault + " sent a nextLink to another host");
             }
         }
-        return updated;
+        return Optional.of(listed);
     }
 
     private Kept get(SecretAddress address) {
