@@ -252,6 +252,7 @@ def entra_error(error, code, description):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are written apart: no 40 ms Nagle / delayed-ACK stall
     server_version = "AzureTestServer/1"
     state = None
     https_port = 0
