@@ -26,6 +26,7 @@ Test control (HTTPS, no authentication, paths under /_test/):
   DELETE /_test/secrets/NAME    soft-deletes the secret (404 from then on)
   POST /_test/throttle          {"count": N, "retry_after": S}: the next N vault requests get 429
   POST /_test/token_lifetime    {"seconds": S}: lifetime of the tokens issued from now on
+  POST /_test/challenge_resource {"resource": URL or null}: the resource the 401 challenge names
   GET /_test/requests           every request since the last reset: [{identity, method, path, status}]
   POST /_test/requests/reset
 """
@@ -172,6 +173,7 @@ class State:
                 self.add_version(name, version)
         self.throttle_count = 0
         self.throttle_after = 1
+        self.challenge_resource = None  # set by a test: challenge for another resource
         self.requests = []
 
     def tick(self):
@@ -428,9 +430,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- Key Vault --
     def challenge(self):
+        resource = self.state.challenge_resource or "https://vault.azure.net:%d" % self.https_port
         return {"WWW-Authenticate": 'Bearer authorization="https://login.microsoftonline.com:%d/%s", '
-                                    'resource="https://vault.azure.net:%d"' % (self.https_port, self.state.tenant,
-                                                                               self.https_port)}
+                                    'resource="%s"' % (self.https_port, self.state.tenant, resource)}
 
     def vault(self, vault, method, path, query, identity):
         if vault not in self.state.vaults:
@@ -546,6 +548,9 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_test/throttle" and method == "POST":
                 state.throttle_count = int(data["count"])
                 state.throttle_after = int(data.get("retry_after", 1))
+                raise Reply(204, None)
+            if path == "/_test/challenge_resource" and method == "POST":
+                state.challenge_resource = data.get("resource")
                 raise Reply(204, None)
             if path == "/_test/token_lifetime" and method == "POST":
                 state.token_lifetime = int(data["seconds"])

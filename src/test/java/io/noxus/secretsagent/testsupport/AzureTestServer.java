@@ -155,6 +155,13 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         control("POST", "/_test/throttle", Map.of("count", count, "retry_after", retryAfterSeconds));
     }
 
+    /** The resource the vault's 401 challenge names from now on; null: the vault's own. */
+    public void challengeResource(String resource) {
+        java.util.Map<String, Object> body = new java.util.HashMap<>();
+        body.put("resource", resource);
+        control("POST", "/_test/challenge_resource", body);
+    }
+
     public void tokenLifetime(int seconds) {
         control("POST", "/_test/token_lifetime", Map.of("seconds", seconds));
     }

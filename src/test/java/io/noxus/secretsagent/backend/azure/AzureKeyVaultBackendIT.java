@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -259,20 +258,32 @@ class AzureKeyVaultBackendIT {
         Map<Reference, Fetched> fetched = backend.fetch(Set.of(platform));
         assertThat(((Fetched.Found) fetched.get(platform)).document().value(Reference.parse("azure:platform#port"))
                 .text()).contains("5432");
-        List<String> versions = new ArrayList<>();
-        String latest = ((Fetched.Found) backend.fetch(refs("pinned")).get(refs("pinned").iterator().next()))
+        String pin = ((Fetched.Found) backend.fetch(refs("pinned")).get(refs("pinned").iterator().next()))
                 .document().version().orElseThrow();
-        versions.add(latest);
-        // the first version: the test server's list of versions is not needed, the pin names it
-        String old = AZURE.putSecret("pinned", Map.of("value", CANARY + "-newest"));
-        assertThat(old).isNotEqualTo(latest);
+        String newer = AZURE.putSecret("pinned", Map.of("value", CANARY + "-newest"));
+        assertThat(newer).isNotEqualTo(pin);
         AZURE.resetRequests();
-        assertThat(value(backend.fetch(refs("pinned?version=" + latest)), "pinned?version=" + latest))
+        assertThat(value(backend.fetch(refs("pinned?version=" + pin)), "pinned?version=" + pin))
                 .isEqualTo(CANARY + "-new");
-        assertThat(value(backend.fetch(refs("pinned?version=" + latest)), "pinned?version=" + latest))
+        assertThat(value(backend.fetch(refs("pinned?version=" + pin)), "pinned?version=" + pin))
                 .isEqualTo(CANARY + "-new");
         assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
-                .containsExactly("/secrets/pinned/" + latest);
+                .containsExactly("/secrets/pinned/" + pin);
+    }
+
+    @Test
+    void aChallengeForAnotherResourceGetsNoTokenAndFailsPermanently() {
+        AZURE.challengeResource("https://evil.example");
+        try {
+            BackendException e = failure(backend(clientSecret("client-secret"), Clock.systemUTC())
+                    .fetch(refs("database-url")), "database-url");
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.getMessage()).contains("https://evil.example", "not its own domain");
+            assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                    .containsExactly("/secrets/database-url");
+        } finally {
+            AZURE.challengeResource(null);
+        }
     }
 
     @Test
