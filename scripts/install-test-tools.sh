@@ -8,10 +8,15 @@
 #   .tools/ansible-venv      ansible-core, to run the Ansible role (packaging/ansible) in its tests
 #   .tools/azure-venv        Microsoft's Python Key Vault and identity clients, which must pass against the Azure
 #                            test server (tools/azure-test-server) in AzureSdkConformanceIT
+#   .tools/prometheus        promtool and prometheus-node-exporter, unpacked from Debian's packages (not installed:
+#                            no prometheus user, no services started); .tools/bin/{promtool,prometheus-node-exporter}
+#   .tools/bin/kubecheck     tools/kubecheck built with Go (strict decoding with k8s.io/api, ESO CRD schemas)
+#   .tools/eso-crds          the CRDs (openAPIV3Schema) of External Secrets Operator, from its pinned Go module zip
+#   .tools/bin/helm          helm v3, built with `go install` from the Go module proxy
 # and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
 #   .tools/awscli-venv       the AWS CLI v1 from PyPI
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
-# Needs only the package registries (PyPI, Go module proxy). Usage: scripts/install-test-tools.sh [awscli]
+# Needs only the package registries (PyPI, Go module proxy, Debian's archive through apt-get download). Usage: scripts/install-test-tools.sh [awscli]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,6 +40,14 @@ ANSIBLE_CORE_VERSION=2.19.14  # the last line for Python 3.11 (2.20 needs 3.12);
 AZURE_KEYVAULT_SECRETS_VERSION=4.12.0  # azure-keyvault-secrets; with azure-identity, dependencies: scripts/azure-constraints.txt
 AZURE_IDENTITY_VERSION=1.27.0
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
+# Debian 12's packages for the metrics tests (MetricsTextfileIT); apt checks each .deb against the signed archive.
+# A newer Debian revision (a point release) is accepted, an older version is not.
+PROMETHEUS_DEB_MIN=2.42.0+ds-5+deb12u1       # promtool check metrics
+NODE_EXPORTER_DEB_MIN=1.5.0-1+b6             # the textfile collector, scraped over HTTP
+ESO_VERSION=v0.16.2       # External Secrets Operator: only its module zip (~20 MB) is fetched, for the CRDs
+HELM_VERSION=v3.19.0      # helm.sh/helm/v3, `go install`ed (its go.sum pins every dependency)
+# Go module versions are pinned by tools/envreaders/go.mod + go.sum and tools/kubecheck/go.mod + go.sum
+# (k8s.io/api v0.34.0).
 
 # ---- helpers ---------------------------------------------------------------------------------
 die() { printf 'install-test-tools: %s\n' "$*" >&2; exit 1; }
@@ -88,6 +101,12 @@ install_python_dotenv() {
   echo "$stamp" > "$venv/.installed"
 }
 
+# go_env: everything Go writes stays under .tools/; never fetch a different toolchain; go.sum must match.
+go_env() {
+  export GOPATH=$TOOLS/go GOMODCACHE=$TOOLS/go/pkg/mod GOCACHE=$TOOLS/go/cache GOBIN=$TOOLS/bin
+  export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -modcacherw -buildvcs=false" CGO_ENABLED=0
+}
+
 # ---- envreaders (Go) -------------------------------------------------------------------------
 install_envreaders() {
   command -v go >/dev/null ||
@@ -104,14 +123,45 @@ install_envreaders() {
   fi
 
   echo "install-test-tools: building envreaders -> .tools/bin/envreaders"
-  # Everything Go writes stays under .tools/; never fetch a different toolchain; go.sum must match.
-  (
-    cd "$src"
-    export GOPATH=$TOOLS/go GOMODCACHE=$TOOLS/go/pkg/mod GOCACHE=$TOOLS/go/cache GOBIN=$TOOLS/bin
-    export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -modcacherw -buildvcs=false" CGO_ENABLED=0
-    quietly go build -trimpath -o "$bin" .
-  )
+  (cd "$src" && go_env && quietly go build -trimpath -o "$bin" .)
   echo "$stamp" > "$TOOLS/envreaders.installed"
+}
+
+# ---- kubecheck (Go) + ESO CRDs ----------------------------------------------------------------
+install_kubecheck() {
+  local src=$ROOT/tools/kubecheck bin=$TOOLS/bin/kubecheck gover
+  gover=$(go env GOVERSION) || die "go does not run"
+  local stamp; stamp="$gover $(cd "$src" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)"
+  if ! { [ -x "$bin" ] && stamp_ok "$TOOLS/kubecheck.installed" "$stamp"; }; then
+    echo "install-test-tools: building kubecheck -> .tools/bin/kubecheck"
+    (cd "$src" && go_env && quietly go build -trimpath -o "$bin" .)
+    echo "$stamp" > "$TOOLS/kubecheck.installed"
+  fi
+  local crds=$TOOLS/eso-crds
+  if stamp_ok "$crds/.installed" "$ESO_VERSION" && [ -f "$crds/external-secrets.io_externalsecrets.yaml" ]; then
+    return
+  fi
+  echo "install-test-tools: External Secrets Operator $ESO_VERSION CRDs -> .tools/eso-crds"
+  local dir
+  dir=$(cd "$src" && go_env && GOFLAGS=-modcacherw go mod download -json \
+    "github.com/external-secrets/external-secrets@$ESO_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dir/config/crds/bases" ] || die "the ESO $ESO_VERSION module has no config/crds/bases (got '$dir')"
+  rm -rf "$crds" && mkdir -p "$crds"
+  cp "$dir"/config/crds/bases/external-secrets.io_*.yaml "$crds/"
+  echo "$ESO_VERSION" > "$crds/.installed"
+}
+
+# ---- helm (Go) -------------------------------------------------------------------------------
+install_helm() {
+  local stamp; stamp="$HELM_VERSION $(go env GOVERSION)"
+  if [ -x "$TOOLS/bin/helm" ] && stamp_ok "$TOOLS/helm.installed" "$stamp"; then
+    return
+  fi
+  echo "install-test-tools: helm $HELM_VERSION -> .tools/bin/helm (go install; a few minutes the first time)"
+  (cd "$TOOLS" && go_env && GOFLAGS="-modcacherw -buildvcs=false" quietly go install -trimpath \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
+  "$TOOLS/bin/helm" version --short >/dev/null 2>&1 || die "the built helm does not run"
+  echo "$stamp" > "$TOOLS/helm.installed"
 }
 
 # ---- OpenBao (bao server -dev for the vault backend) --------------------------------------------
@@ -182,11 +232,60 @@ install_awscli() {
   pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
 }
 
+# ---- promtool and node_exporter (Debian packages, unpacked) -----------------------------------
+# apt-get download + dpkg-deb -x rather than apt-get install: installing would add a prometheus user and start a
+# Prometheus server on :9090 and node_exporter on :9100 on the test machine. Both binaries need only libc.
+install_prometheus_tools() {
+  local dest=$TOOLS/prometheus stamp_file=$TOOLS/prometheus/.installed
+  if [ -f "$stamp_file" ] && "$TOOLS/bin/promtool" --version >/dev/null 2>&1 &&
+     "$TOOLS/bin/prometheus-node-exporter" --version >/dev/null 2>&1; then
+    return
+  fi
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
+    die "apt-get/dpkg-deb not found: on a non-Debian machine put promtool (>= ${PROMETHEUS_DEB_MIN%%+*}) and" \
+        "prometheus-node-exporter (>= ${NODE_EXPORTER_DEB_MIN%%-*}) into .tools/bin/"
+  echo "install-test-tools: promtool, prometheus-node-exporter (Debian packages) -> .tools/prometheus"
+  local work; work=$(mktemp -d)
+  chmod 755 "$work" # apt downloads as its _apt user where it can
+  if ! (cd "$work" && apt-get download -qq prometheus prometheus-node-exporter >/dev/null 2>&1); then
+    [ "$(id -u)" = 0 ] || die "apt-get download failed; run as root (for apt-get update) or run apt-get update first"
+    quietly apt-get update -qq
+    (cd "$work" && quietly apt-get download -qq prometheus prometheus-node-exporter)
+  fi
+  local deb pkg version stamp=""
+  for pkg in prometheus:$PROMETHEUS_DEB_MIN prometheus-node-exporter:$NODE_EXPORTER_DEB_MIN; do
+    deb=$(ls "$work/${pkg%%:*}"_*.deb)
+    version=$(dpkg-deb -f "$deb" Version)
+    dpkg --compare-versions "$version" ge "${pkg#*:}" ||
+      die "Debian offers ${pkg%%:*} $version, need >= ${pkg#*:} (Debian 12 or newer)"
+    stamp="$stamp${pkg%%:*}=$version "
+  done
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  for deb in "$work"/*.deb; do
+    quietly dpkg-deb -x "$deb" "$dest"
+  done
+  rm -rf "$work"
+  # Keep the two programs (and the copyright files); drop the Prometheus server, its web assets and the rest.
+  find "$dest" -mindepth 1 -maxdepth 1 ! -name usr -exec rm -rf {} +
+  find "$dest/usr" -mindepth 1 -maxdepth 1 ! -name bin ! -name share -exec rm -rf {} +
+  find "$dest/usr/bin" -mindepth 1 ! -name promtool ! -name prometheus-node-exporter -delete
+  find "$dest/usr/share" -mindepth 1 -maxdepth 1 ! -name doc -exec rm -rf {} +
+  ln -sfn ../prometheus/usr/bin/promtool "$TOOLS/bin/promtool"
+  ln -sfn ../prometheus/usr/bin/prometheus-node-exporter "$TOOLS/bin/prometheus-node-exporter"
+  "$TOOLS/bin/promtool" --version >/dev/null 2>&1 || die "the unpacked promtool does not run"
+  "$TOOLS/bin/prometheus-node-exporter" --version >/dev/null 2>&1 || die "the unpacked node_exporter does not run"
+  echo "${stamp% }" > "$stamp_file"
+}
+
 install_python_dotenv
 install_envreaders
+install_kubecheck
+install_helm
 install_openbao
 install_moto
 install_ansible
+install_prometheus_tools
 install_azure_sdk
 for extra in "$@"; do
   case "$extra" in

@@ -12,7 +12,7 @@ rm -rf "$work"
 mkdir -p "$work/cfg"
 cp config/secrets.example.yaml "$work/cfg/"
 sed -e '/^ *action:/d' -e 's#^\( *\)units: .*#\1action: {command: [/bin/true]}#' config/example.yaml > "$work/cfg/config.yaml"
-printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n  settle_seconds: 0\n  ready_grace_seconds: 1\n  runtime_dir: ../run\n' \
+printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n  settle_seconds: 0\n  ready_grace_seconds: 1\n' \
     >> "$work/cfg/config.yaml"
 chmod 600 "$work/cfg/"*
 cfg=$work/cfg/config.yaml
@@ -29,7 +29,7 @@ run check check -c "$cfg" --backends >/dev/null
     daemon -c "$cfg" >/dev/null 2>&1 &
 pid=$!
 i=0
-until grep -qs '"cycles" : [3-9]' "$work/run/state.json"; do
+until grep -qs '"cycles" : [3-9]' "$work/out/.state/daemon.json"; do
     i=$((i + 1))
     if [ "$i" -gt 300 ] || ! kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true

@@ -18,11 +18,11 @@ cp -r target/noxus-secrets-agent.jar target/lib "$work/target/"
 [ ! -f target/classes.lst ] || cp target/classes.lst "$work/target/"
 cp config/secrets.example.yaml "$work/cfg/"
 sed -e 's#\.\./out#../out#g' config/example.yaml > "$work/cfg/config.yaml"
-printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n  runtime_dir: ../run\n' >> "$work/cfg/config.yaml"
+printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n' >> "$work/cfg/config.yaml"
 chmod 600 "$work/cfg/"*
 "$work/agent/bin/noxus-secrets-agent" daemon --config "$work/cfg/config.yaml" >"$work/audit.log" 2>"$work/err.log" &
 pid=$!
-state="$work/run/state.json"
+state="$work/out/.state/daemon.json"
 count() { sed -n 's/^ *"cycles" : \([0-9]*\).*/\1/p' "$state" 2>/dev/null || echo 0; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 until [ "$(count)" -ge 100 ] 2>/dev/null; do kill -0 "$pid"; sleep 0.5; done

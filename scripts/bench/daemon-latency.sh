@@ -29,7 +29,7 @@ services:
   app: {role: backend, output: {path: $s/out/app.env, format: systemd}, units: [app.service]}
 mappings:
   - {env: TOKEN, ref: "file:token", scope: global}
-daemon: {poll_interval_seconds: 2, poll_jitter: 0, settle_seconds: 0, runtime_dir: $s/run}
+daemon: {poll_interval_seconds: 2, poll_jitter: 0, settle_seconds: 0}
 YAML
 chmod 600 "$s/etc/config.yaml"
 printf '[Service]\nEnvironmentFile=-%s\nExecStart=/bin/sleep infinity\n' "$s/out/app.env" > "$s/units/app.service"

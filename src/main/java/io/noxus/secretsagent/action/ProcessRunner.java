@@ -5,18 +5,34 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs real processes: stdin from /dev/null, stdout and stderr merged, killed at the timeout. */
+/**
+ * Runs real processes: stdin from /dev/null, stdout and stderr merged, killed at the timeout, and without systemd's
+ * notification variables: a child that inherited {@code NOTIFY_SOCKET} (systemctl, a {@code command:} action) could
+ * send {@code ERRNO=}, {@code READY=1}, {@code STOPPING=1} or {@code MAINPID=} on the agent's behalf (the unit has
+ * {@code NotifyAccess=all}), and {@code WATCHDOG_*} describe the agent's watchdog, not the child's.
+ */
 public final class ProcessRunner implements CommandRunner {
     private static final int KEEP_BYTES = 2000;
+    /** What no child inherits; systemd sets them for the service's main process only. */
+    static final List<String> SCRUBBED = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID");
 
     @Override
     public Result run(List<String> argv, Duration timeout) {
+        return run(argv, timeout, Map.of());
+    }
+
+    @Override
+    public Result run(List<String> argv, Duration timeout, Map<String, String> extraEnvironment) {
         Process process;
         try {
-            process = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().keySet().removeAll(SCRUBBED);
+            builder.environment().putAll(extraEnvironment);
+            process = builder.start();
         } catch (IOException e) {
             return new Result(127, "cannot start " + argv.get(0) + " (" + e.getClass().getSimpleName() + ")", false);
         }

@@ -12,6 +12,12 @@ import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.Rollback;
+import io.noxus.secretsagent.engine.RotationReport;
+import io.noxus.secretsagent.config.ConfigException;
+import io.noxus.secretsagent.config.ServiceSpec;
+import java.util.List;
+import java.util.Optional;
+import io.noxus.secretsagent.kube.KubernetesExport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,8 +96,40 @@ public final class Agent implements AutoCloseable {
         return runner.run(action.service(), () -> rollback.restore(action.service().name()));
     }
 
+    /** Fetches what the services need (all when none is named) and judges each reference's age on the host's clock. */
+    public RotationReport rotation(List<String> services) {
+        selected(services);
+        return new Checker(config, backends).rotation(services, host.clock().instant());
+    }
+
+    /**
+     * The narrowest read policy ({@code vault}: HCL, {@code aws}: IAM JSON) for what the services need (all when none
+     * is named); {@code account} fills the account of AWS secrets named by name (empty: {@code *}).
+     */
+    public String policy(String kind, List<String> services, Optional<String> account) {
+        return new Policies(config, backends).policy(kind, selected(services), account);
+    }
+
+    private List<ServiceSpec> selected(List<String> services) {
+        for (String name : services) {
+            if (config.service(name).isEmpty()) {
+                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
+                        + "; known: " + String.join(", ", config.services().stream().map(s -> s.name()).toList()));
+            }
+        }
+        return config.services().stream().filter(s -> services.isEmpty() || services.contains(s.name())).toList();
+    }
+
+    /** The config's findings and the host's (units exist, roots writable under the agent unit's sandbox), all at once. */
     public CheckReport check(boolean askBackends) {
-        return new Checker(config, backends).check(askBackends);
+        HostChecks host = new HostChecks(this.host.commands()).run(config);
+        return new Checker(config, backends).check(askBackends, this.host.environment()).with(host.errors,
+                host.warnings);
+    }
+
+    /** The Kubernetes export of this config (reads bulk secrets for their field names, and values only in plain mode). */
+    public KubernetesExport kubernetes() {
+        return new KubernetesExport(config, backends);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.noxus.secretsagent.cli;
 
 import io.noxus.secretsagent.app.Host;
+import io.noxus.secretsagent.log.JournalLog;
 import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -14,12 +15,12 @@ import picocli.CommandLine.Command;
         description = "Renders scoped env files for Noxus services from secret backends.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success (render --detailed-exitcode: nothing changed)",
-            "1:error: config, usage, a failed output, action or check --backends",
+            "1:error: config, usage, a failed output, action or check --backends; check --rotation: overdue or expired",
             "2:render --detailed-exitcode: something changed"},
         footerHeading = "%nFiles:%n",
         footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
             "  /var/lib/noxus-secrets-agent          state: host key, fingerprints, lock",
-            "  /run/noxus-secrets-agent/state.json   the daemon's last cycle (status)",
+            "  /var/lib/noxus-secrets-agent/daemon.json  the daemon's last cycle (status)",
             "",
             "Environment:",
             "  JAVA_HOME              the Java the launcher runs (else java on PATH)",
@@ -29,11 +30,24 @@ import picocli.CommandLine.Command;
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
             "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
         subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
-            VersionCommand.class})
+            PolicyCommand.class, ExportCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     private final Host host;
+    private org.slf4j.event.Level logLevel = org.slf4j.event.Level.INFO;
+
+    /** Inherited: {@code noxus-secrets-agent --log-level debug daemon} and {@code daemon --log-level debug} both work. */
+    @CommandLine.Option(names = "--log-level", paramLabel = "error|warn|info|debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log lines (stderr, the journal) at this level and above; default info. Third-party "
+                    + "libraries never log below warn.")
+    void logLevel(String level) {
+        try {
+            logLevel = JournalLog.parseLevel(level);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     private Main(Host host) {
         this.host = host;
@@ -55,28 +69,43 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given writers on the given host (tests: a recording command runner). */
     public static int run(PrintWriter out, PrintWriter err, Host host, String... args) {
-        CommandLine cli = new CommandLine(new Main(host));
+        CommandLine cli = commandLine(host);
         cli.setOut(out);
         cli.setErr(err);
+        String error = JournalLog.line(JournalLog.underJournal(host.environment()), org.slf4j.event.Level.ERROR,
+                "error: ");
         cli.setParameterExceptionHandler((e, argv) -> {
-            err.println("error: " + e.getMessage());
-            err.println("see: noxus-secrets-agent " + String.join(" ", e.getCommandLine().getCommandSpec()
-                    .qualifiedName().replace("noxus-secrets-agent", "").trim()) + " --help");
+            err.println(error + e.getMessage());
+            // picocli's own handler prints "Did you mean: ..." for a mistyped subcommand or option; keep that.
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return AgentException.EXIT_ERROR;
+        });
+        Main main = cli.getCommand();
+        cli.setExecutionStrategy(parseResult -> {
+            // Before the command runs: under systemd (JOURNAL_STREAM) every stderr line gets its journal priority.
+            JournalLog.configure(main.logLevel, host.environment(), System.err);
+            return new CommandLine.RunLast().execute(parseResult);
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof AgentException agent) {
-                err.println("error: " + agent.getMessage());
+                err.println(error + agent.getMessage());
                 return agent.exitCode();
             }
             // An unexpected failure: name its type only, as its message could quote data.
-            err.println("internal error: " + e.getClass().getName() + " (set NOXUS_AGENT_DEBUG=1 for a stack trace)");
+            err.println(JournalLog.line(JournalLog.underJournal(host.environment()), org.slf4j.event.Level.ERROR,
+                    "internal error: ") + e.getClass().getName() + " (set NOXUS_AGENT_DEBUG=1 for a stack trace)");
             if (host.environment().get("NOXUS_AGENT_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return AgentException.EXIT_ERROR;
         });
         return cli.execute(args);
+    }
+
+    /** The command tree on the given host (also what the man pages and the completion script are generated from). */
+    static CommandLine commandLine(Host host) {
+        return new CommandLine(new Main(host));
     }
 
     @Override

@@ -72,12 +72,13 @@ final class ReportPrinter {
         printTable(table, out);
         out.println("x = receives it, o = shadowed by a narrower mapping, . = does not see it");
         report.warnings().forEach(w -> out.println("warning: " + w));
+        report.errors().forEach(e -> out.println("error: " + e));
         for (CheckReport.ReferenceCheck ref : report.references()) {
             out.println((ref.ok() ? "ok      " : "FAILED  ") + ref.reference() + ": " + ref.detail());
         }
     }
 
-    private static void printTable(List<List<String>> table, PrintWriter out) {
+    static void printTable(List<List<String>> table, PrintWriter out) {
         int columns = table.get(0).size();
         int[] widths = new int[columns];
         for (List<String> row : table) {

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
     private static final String[] MAIN_KEYS = {"roots", "state_dir", "backends", "services", "main_env", "mappings",
-        "files", "daemon"};
+        "files", "daemon", "rotation"};
     private static final String[] FRAGMENT_KEYS = {"backends", "services", "mappings", "files"};
 
     private ConfigLoader() {
@@ -58,7 +58,9 @@ public final class ConfigLoader {
         serviceNodes.forEach((name, node) -> services.add(ServiceReader.service(name, node)));
         root.optional("main_env").ifPresent(n -> services.add(ServiceReader.mainEnv(n)));
 
-        MappingReader mappings = new MappingReader(backends.keySet(), services);
+        RotationPolicy rotation = root.optional("rotation").map(n -> RotationPolicy.read(n, RotationPolicy.DEFAULT))
+                .orElse(RotationPolicy.DEFAULT);
+        MappingReader mappings = new MappingReader(backends.keySet(), services, rotation);
         List<Mapping> mappingList = new ArrayList<>();
         List<SecretFileSpec> files = new ArrayList<>();
         for (ConfigNode part : parts) {
@@ -68,7 +70,8 @@ public final class ConfigLoader {
         List<Path> sources = parts.stream().map(ConfigNode::file).toList();
         DaemonSettings daemon = root.optional("daemon").map(n -> DaemonReader.read(n, backends.keySet()))
                 .orElse(DaemonSettings.DEFAULTS);
-        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon);
+        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon,
+                rotation);
         ConfigChecks.validate(config, environment);
         return config;
     }

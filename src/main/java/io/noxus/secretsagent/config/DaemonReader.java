@@ -1,5 +1,6 @@
 package io.noxus.secretsagent.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,9 @@ final class DaemonReader {
         DaemonSettings d = DaemonSettings.DEFAULTS;
         node.onlyKeys("poll_interval_seconds", "poll_jitter", "backends", "settle_seconds", "splay_seconds",
                 "parallelism", "health_timeout_seconds", "backoff_initial_seconds", "backoff_max_seconds",
-                "ready_grace_seconds", "runtime_dir");
+                "ready_grace_seconds", "runtime_dir", "metrics_textfile");
+        // runtime_dir: accepted and ignored since the daemon's state moved into state_dir (it outlives a stop), so
+        // a config written for an earlier version still loads.
         Map<String, Duration> perBackend = new LinkedHashMap<>();
         node.optional("backends").ifPresent(b -> b.entries().forEach((name, settings) -> {
             if (!backendNames.contains(name)) {
@@ -36,7 +39,19 @@ final class DaemonReader {
                 node.optional("parallelism").map(ConfigNode::positiveInt).orElse(d.parallelism()),
                 seconds(node, "health_timeout_seconds", d.healthTimeout(), false), backoffInitial, backoffMax,
                 seconds(node, "ready_grace_seconds", d.readyGrace(), true),
-                node.optional("runtime_dir").map(ConfigNode::resolvePath).orElse(d.runtimeDir()));
+                node.optional("metrics_textfile").map(DaemonReader::metricsTextfile));
+    }
+
+    /** node_exporter's textfile collector reads only {@code *.prom} files, and the file's folder is what it scans. */
+    private static Path metricsTextfile(ConfigNode node) {
+        Path file = node.resolvePath();
+        if (!file.getFileName().toString().endsWith(".prom") || file.getFileName().toString().startsWith(".")) {
+            throw node.error("node_exporter's textfile collector reads only files named *.prom; use a path like "
+                    + "/var/lib/prometheus/node-exporter/noxus-secrets-agent.prom");
+        }
+        SystemFolders.refuse(node, file.getParent(), "Use the folder node_exporter's --collector.textfile.directory "
+                + "points to, like /var/lib/prometheus/node-exporter");
+        return file;
     }
 
     private static Duration seconds(ConfigNode node, String key, Duration fallback, boolean zeroAllowed) {

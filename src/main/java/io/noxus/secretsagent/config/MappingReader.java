@@ -11,14 +11,21 @@ final class MappingReader {
     static final String ALLOW = "allow_process_control";
     private final Set<String> backends;
     private final List<ServiceSpec> services;
+    private final RotationPolicy rotation;
 
-    MappingReader(Set<String> backends, List<ServiceSpec> services) {
+    MappingReader(Set<String> backends, List<ServiceSpec> services, RotationPolicy rotation) {
         this.backends = backends;
         this.services = services;
+        this.rotation = rotation;
+    }
+
+    /** The mapping's own rotation policy over the default, or the default. */
+    private RotationPolicy rotation(ConfigNode node) {
+        return node.optional("rotation").map(n -> RotationPolicy.read(n, rotation)).orElse(rotation);
     }
 
     Mapping mapping(ConfigNode node) {
-        node.onlyKeys("env", "ref", "bulk", "prefix", "transform", "scope", ALLOW);
+        node.onlyKeys("env", "ref", "bulk", "prefix", "transform", "scope", ALLOW, "rotation");
         String location = node.file() + ": " + node.path();
         Scope scope = scope(node.required("scope"));
         if (node.has("bulk")) {
@@ -37,7 +44,7 @@ final class MappingReader {
             String prefix = prefix(node);
             Mapping.NameTransform transform = node.optional("transform").map(MappingReader::transform)
                     .orElse(Mapping.NameTransform.NONE);
-            return new Mapping(location, scope, Optional.empty(), ref, prefix, transform, false);
+            return new Mapping(location, scope, Optional.empty(), ref, prefix, transform, false, rotation(node));
         }
         if (node.has("prefix") || node.has("transform")) {
             throw node.error("prefix and transform belong to bulk mappings");
@@ -57,7 +64,7 @@ final class MappingReader {
             throw node.child(ALLOW).error("'" + env + "' is not a process-control variable; remove " + ALLOW);
         }
         return new Mapping(location, scope, Optional.of(env), reference(node.required("ref")), "",
-                Mapping.NameTransform.NONE, allow);
+                Mapping.NameTransform.NONE, allow, rotation(node));
     }
 
     /** The bulk prefix: a valid name start, and not one that makes every resulting name a process-control one. */
@@ -77,10 +84,10 @@ final class MappingReader {
     }
 
     SecretFileSpec secretFile(ConfigNode node) {
-        node.onlyKeys("path", "ref", "scope", "mode", "owner", "group");
+        node.onlyKeys("path", "ref", "scope", "mode", "owner", "group", "rotation");
         OutputSpec file = OutputReader.file(node, OutputFormat.RAW, 0400, 0440);
         return new SecretFileSpec(node.file() + ": " + node.path(), file, reference(node.required("ref")),
-                scope(node.required("scope")));
+                scope(node.required("scope")), rotation(node));
     }
 
     private Reference reference(ConfigNode node) {

@@ -25,7 +25,6 @@ final class ProtectedPaths {
         folders.put(main.getParent().resolve("conf.d"), "the config's conf.d folder");
         config.backends().values().forEach(this::addBackend);
         folders.put(config.stateDir(), "state_dir");
-        folders.put(config.daemon().runtimeDir(), "daemon.runtime_dir");
     }
 
     private void addBackend(BackendSettings settings) {
@@ -62,6 +61,13 @@ final class ProtectedPaths {
     private Path sdkFile(String variable, Path fallback) {
         return Optional.ofNullable(environment.get(variable)).filter(v -> !v.isBlank())
                 .map(v -> Path.of(v).toAbsolutePath().normalize()).orElse(fallback);
+    }
+
+    /** The files a backend reads secrets or credentials from, with what each is (not the config file). */
+    static Map<Path, String> credentialFiles(AgentConfig config, Map<String, String> environment) {
+        Map<Path, String> files = new LinkedHashMap<>(new ProtectedPaths(config, environment).files);
+        files.remove(config.sources().get(0));
+        return files;
     }
 
     /** Refuses an output that is one of the protected files or lies inside a protected folder. */

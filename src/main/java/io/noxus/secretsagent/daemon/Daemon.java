@@ -10,6 +10,7 @@ import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.engine.OutputResult;
 import io.noxus.secretsagent.engine.PlannedAction;
 import io.noxus.secretsagent.engine.RenderEngine;
+import io.noxus.secretsagent.log.JournalLog;
 import io.noxus.secretsagent.secret.AgentException;
 import io.noxus.secretsagent.time.Sleeper;
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class Daemon implements AutoCloseable {
     private final Wiring w;
     private final Audit audit;
     private final Status status;
+    private final Metrics metrics = new Metrics();
     private volatile boolean stop;
     private volatile boolean reload;
     private Agent agent;
@@ -60,14 +62,16 @@ public final class Daemon implements AutoCloseable {
     private ActionPool pool;
     private Settler settler;
     private final Watchdog watchdog;
+    private final RotationWatch rotation;
     private Instant retryAt;
     private long cycles;
 
     public Daemon(Wiring wiring) {
         this.w = wiring;
-        this.audit = new Audit(wiring.audit());
+        this.audit = new Audit(wiring.audit(), JournalLog.underJournal(wiring.host().environment()));
         this.status = new Status(wiring.host().clock().instant());
         this.watchdog = new Watchdog(wiring.notifier());
+        this.rotation = new RotationWatch(audit);
     }
 
     /** The host's wiring: its clock and processes, systemd-notify, audit lines to stdout. */
@@ -101,6 +105,7 @@ public final class Daemon implements AutoCloseable {
         while (!stop) {
             step();
         }
+        status.stopped(now());
         w.notifier().notify("STOPPING=1", "STATUS=stopping: " + status.summary());
         saveState();
         LOG.info("stopped after {} cycles", cycles);
@@ -183,11 +188,12 @@ public final class Daemon implements AutoCloseable {
                 r.services().forEach(s -> changedByService.computeIfAbsent(s, k -> new ArrayList<>()).add(r.path()));
             }
         }
+        rotation.observe(rendering.rotation());
         for (PlannedAction a : rendering.report().actions()) {
             settler.changed(a, now, rendering.rollback(), changedByService.getOrDefault(a.service().name(),
                     List.of()));
         }
-        status.backends(scheduled);
+        status.backends(scheduled, now);
         if (!status.ready() && (!rendering.report().failed() || !now.isBefore(status.startedAt().plus(d.readyGrace())))) {
             status.markReady();
             w.notifier().notify("READY=1", "STATUS=" + status.summary());
@@ -224,6 +230,7 @@ public final class Daemon implements AutoCloseable {
             ActionResult r = result.get();
             Instant at = now();
             status.acted(r, at);
+            metrics.acted(r);
             audit.action(r, p.outputs(), at);
             if (r.outcome().failed()) {
                 LOG.error("service {}: {} {}: {}", r.service(), r.action(), r.outcome(), r.detail());
@@ -288,12 +295,15 @@ public final class Daemon implements AutoCloseable {
             LOG.error("config reload rejected, keeping the running config: {}", describe(e));
             audit.reload(now, w.configFile(), describe(e));
             status.reloadRejected(describe(e));
+            metrics.reloaded(false);
+            saveState();
             return;
         }
         Agent old = agent;
         install(fresh, now);
         old.close();
         retryAt = now;
+        metrics.reloaded(true);
         LOG.info("config reloaded from {}", w.configFile());
         audit.reload(now, w.configFile(), null);
     }
@@ -322,12 +332,17 @@ public final class Daemon implements AutoCloseable {
         status.configured(config);
     }
 
+    /** Saves the state file, then the metrics textfile (when configured) from the same view. */
     private void saveState() {
+        DaemonState saved = null;
         try {
-            status.save(agent.config(), settler, cycles);
+            saved = status.save(agent.config(), settler, cycles);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot write the state file {} ({})", agent.config().daemon().stateFile(),
+            LOG.warn("cannot write the state file {} ({})", DaemonState.fileIn(agent.config().stateDir()),
                     e.getClass().getSimpleName());
+        }
+        if (saved != null) {
+            metrics.write(agent.config(), saved, scheduled);
         }
     }
 

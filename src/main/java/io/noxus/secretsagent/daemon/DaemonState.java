@@ -15,17 +15,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the daemon last did, in its runtime folder ({@code state.json}), for {@code status} and for operators.
+ * What the daemon last did, in its state folder ({@code daemon.json}), for {@code status} and for operators.
  * Names, paths, references, times, keyed fingerprints (HMAC with the host key, from the state folder) and error
  * messages (which never carry values); nothing else.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DaemonState(long pid, String startedAt, String lastCycleAt, long cycles, boolean ready, String status,
+public record DaemonState(long pid, String startedAt, String stoppedAt, String lastCycleAt, long cycles, boolean ready,
+                          String status,
                           List<String> config, Map<String, Output> outputs, Map<String, Backend> backends,
                           Map<String, String> pendingActions, List<Acted> lastActions) {
-    /** One output: its last successful render, last change, the references it uses and its keyed fingerprint. */
+    /**
+     * One output: its last successful render, last change, since when it is not ok (stale or held; null when ok), the
+     * references it uses and its keyed fingerprint.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String name, String status, String lastSuccessAt, String lastChangeAt, String fingerprint,
+    public record Output(String name, String status, String lastSuccessAt, String lastChangeAt, String notOkSince,
+                         String fingerprint,
                          Map<String, String> references, List<String> errors) {
     }
 
@@ -46,8 +51,13 @@ public record DaemonState(long pid, String startedAt, String lastCycleAt, long c
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         }
-        new AtomicWriter(List.of(dir)).write(new OutputSpec("daemon.runtime_dir", file, OutputFormat.RAW, 0640,
+        new AtomicWriter(List.of(dir)).write(new OutputSpec("state_dir", file, OutputFormat.RAW, 0640,
                 Optional.empty(), Optional.empty()), Json.prettyBytes(this));
+    }
+
+    /** Where the daemon keeps it: in the state folder, so it outlives a stop and a reboot. */
+    public static Path fileIn(Path stateDir) {
+        return stateDir.resolve("daemon.json");
     }
 
     public static Optional<DaemonState> load(Path file) throws IOException {

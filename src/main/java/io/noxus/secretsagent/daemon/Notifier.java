@@ -54,7 +54,8 @@ interface Notifier {
             public void notify(String... assignments) {
                 List<String> argv = new ArrayList<>(List.of("systemd-notify", "MAINPID=" + pid));
                 argv.addAll(List.of(assignments));
-                runner.run(argv, Duration.ofSeconds(10));
+                // The only child that gets the socket: the runner scrubs it from every other one.
+                runner.run(argv, Duration.ofSeconds(10), Map.of("NOTIFY_SOCKET", socket));
             }
 
             @Override

@@ -135,6 +135,21 @@ final class ScheduledBackend implements SecretBackend {
         return schedule;
     }
 
+    @Override
+    public long requests() {
+        return delegate.requests();
+    }
+
+    @Override
+    public long throttles() {
+        return delegate.throttles();
+    }
+
+    /** The last answer per document (the metrics read when the backend says each secret last changed). */
+    synchronized Map<Reference, Fetched> answers() {
+        return Map.copyOf(last);
+    }
+
     synchronized int polls() {
         return asked;
     }

@@ -30,11 +30,20 @@ final class Status {
     private List<String> config = List.of();
     private Instant lastCycle;
     private boolean ready;
+    private Instant stoppedAt;
+    /** Every backend of the installed config has answered (or failed) at least once: outputs can be judged. */
+    private boolean answered;
     private String lastSent = "";
     private String reloadRejected;
+    private final Transitions transitions;
 
     Status(Instant startedAt) {
+        this(startedAt, new Transitions(Transitions.Sink.LOG_SINK));
+    }
+
+    Status(Instant startedAt, Transitions transitions) {
         this.startedAt = startedAt;
+        this.transitions = transitions;
     }
 
     Instant startedAt() {
@@ -43,6 +52,11 @@ final class Status {
 
     boolean ready() {
         return ready;
+    }
+
+    /** Recorded with STOPPING=1, so {@code status} says "not running" from the file alone. */
+    void stopped(Instant at) {
+        stoppedAt = at;
     }
 
     void markReady() {
@@ -62,6 +76,7 @@ final class Status {
         outputs.keySet().removeIf(path -> agentConfig.services().stream().noneMatch(s -> s.output().path().toString()
                 .equals(path)) && agentConfig.files().stream().noneMatch(f -> f.file().path().toString().equals(path)));
         reloadRejected = null;
+        answered = false;
     }
 
     void reloadRejected(String why) {
@@ -77,18 +92,30 @@ final class Status {
         String lastSuccess = ok ? now.toString() : old == null ? null : old.lastSuccessAt();
         String lastChange = r.status().contentChanged() ? now.toString() : old == null ? null : old.lastChangeAt();
         String state = ok ? "ok" : r.status() == OutputResult.Status.HELD ? "held" : "stale";
-        outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, null,
+        String notOkSince = ok ? null : old != null && old.notOkSince() != null ? old.notOkSince() : now.toString();
+        outputs.put(r.path(), new DaemonState.Output(r.name(), state, lastSuccess, lastChange, notOkSince, null,
                 references, r.errors()));
+        // Until READY, and after a reload until every backend answered, outputs wait for first answers: no incident.
+        if (ready && answered) {
+            transitions.output(r.name(), r.path(), state, r.errors(), now);
+        }
     }
 
-    void backends(Map<String, ScheduledBackend> scheduled) {
+    void backends(Map<String, ScheduledBackend> scheduled, Instant now) {
         backends.clear();
+        boolean[] answeredAll = {true};
         scheduled.forEach((name, b) -> {
             PollSchedule s = b.schedule();
+            boolean hasAnswered = s.lastSuccess().isPresent() || s.failingSince().isPresent();
+            if (hasAnswered) {   // a backend not asked yet (after a start or reload) has not changed state
+                transitions.backend(name, s.failingSince(), s.lastError(), now);
+            }
+            answeredAll[0] &= hasAnswered;
             backends.put(name, new DaemonState.Backend(s.lastSuccess().map(Instant::toString).orElse(null),
                     s.failingSince().map(Instant::toString).orElse(null), s.lastError().orElse(null),
                     s.transientFailures(), s.next().toString()));
         });
+        answered = answeredAll[0];
     }
 
     void acted(ActionResult r, Instant at) {
@@ -111,22 +138,31 @@ final class Status {
         return reloadRejected == null ? line : line + "; config reload rejected (see the journal)";
     }
 
-    void save(AgentConfig agentConfig, Settler settler, long cycles) throws IOException {
+    /** Saves the state file; returns what it saved (the metrics are written from the same view). */
+    DaemonState save(AgentConfig agentConfig, Settler settler, long cycles) throws IOException {
+        DaemonState state = snapshot(agentConfig, settler, cycles);
+        state.save(DaemonState.fileIn(agentConfig.stateDir()));
+        return state;
+    }
+
+    /** The daemon's view now, as the state file holds it. */
+    DaemonState snapshot(AgentConfig agentConfig, Settler settler, long cycles) {
         Map<String, StateStore.OutputRecord> records = new StateStore(agentConfig.stateDir()).load();
         Map<String, DaemonState.Output> withFingerprints = new TreeMap<>();
         outputs.forEach((path, o) -> withFingerprints.put(path, new DaemonState.Output(o.name(), o.status(),
-                o.lastSuccessAt(), o.lastChangeAt(), Optional.ofNullable(records.get(path))
+                o.lastSuccessAt(), o.lastChangeAt(), o.notOkSince(), Optional.ofNullable(records.get(path))
                 .map(StateStore.OutputRecord::file).orElse(null), o.references(), o.errors())));
         Map<String, String> pending = new LinkedHashMap<>();
         settler.waiting().forEach((s, due) -> pending.put(s, due.toString()));
-        new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
+        return new DaemonState(ProcessHandle.current().pid(), startedAt.toString(),
+                stoppedAt == null ? null : stoppedAt.toString(),
                 lastCycle == null ? null : lastCycle.toString(), cycles, ready, summary(), config, withFingerprints,
-                new TreeMap<>(backends), pending, new ArrayList<>(actions)).save(agentConfig.daemon().stateFile());
+                new TreeMap<>(backends), pending, new ArrayList<>(actions));
     }
 
     /** Actions a previous run left waiting (it stopped inside a settle window) are due again now. */
     void resume(AgentConfig agentConfig, Settler settler, Instant now) {
-        Path stateFile = agentConfig.daemon().stateFile();
+        Path stateFile = DaemonState.fileIn(agentConfig.stateDir());
         try {
             DaemonState.load(stateFile).ifPresent(old -> old.pendingActions().keySet().forEach(service -> {
                 // The state file names services; one the config no longer has is dropped.

@@ -1,9 +1,11 @@
 package io.noxus.secretsagent.engine;
 
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.RotationSchedule;
+import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
-import io.noxus.secretsagent.config.FileBackendSettings;
+import io.noxus.secretsagent.config.CredentialFiles;
 import io.noxus.secretsagent.config.FilePermissions;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.ProcessControlNames;
@@ -11,13 +13,18 @@ import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
 import io.noxus.secretsagent.format.EnvFormats;
 import io.noxus.secretsagent.output.AtomicWriter;
+import io.noxus.secretsagent.secret.AgentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Builds the {@link CheckReport}: scope matrix, loose permissions, and (optionally) a fetch of every reference. */
@@ -30,22 +37,31 @@ public final class Checker {
         this.backends = backends;
     }
 
-    /** Refuses (throws) when a root or the state folder fails the host check a render would refuse it for. */
-    public CheckReport check(boolean askBackends) {
-        new AtomicWriter(config.roots()).verifyRoots();
-        new AtomicWriter(List.of(config.stateDir())).verifyRoots();
+    /** Every finding at once: a root or the state folder failing the host check a render would refuse it for, too. */
+    public CheckReport check(boolean askBackends, Map<String, String> environment) {
+        List<String> errors = new ArrayList<>();
+        for (Path root : config.roots()) {
+            verify(root, errors);
+        }
+        verify(config.stateDir(), errors);
         List<String> services = config.services().stream().map(ServiceSpec::name).toList();
         List<CheckReport.Row> rows = new ArrayList<>();
         for (Mapping m : config.mappings()) {
-            String variable = m.env().orElse(m.prefix() + "* (bulk" + (m.transform() == Mapping.NameTransform.UPPER
-                    ? ", upper" : "") + ")");
-            rows.add(new CheckReport.Row(variable, m.ref().toString(), m.scope().toString(), cells(m)));
+            rows.add(new CheckReport.Row(m.label(), m.ref().toString(), m.scope().toString(), cells(m)));
         }
         for (SecretFileSpec f : config.files()) {
             List<String> cells = config.services().stream().map(s -> f.scope().reaches(s) ? "x" : ".").toList();
             rows.add(new CheckReport.Row(f.name(), f.ref().toString(), f.scope().toString(), cells));
         }
-        return new CheckReport(services, rows, warnings(), askBackends ? references() : List.of());
+        return new CheckReport(services, rows, errors, warnings(environment), askBackends ? references() : List.of());
+    }
+
+    private static void verify(Path root, List<String> errors) {
+        try {
+            new AtomicWriter(List.of(root)).verifyRoots();
+        } catch (AgentException e) {
+            errors.add(e.getMessage());
+        }
     }
 
     /** {@code x} receives it, {@code o} shadowed by a narrower mapping of the same variable, {@code .} not reached. */
@@ -64,7 +80,7 @@ public final class Checker {
         return cells;
     }
 
-    private List<String> warnings() {
+    private List<String> warnings(Map<String, String> environment) {
         List<String> warnings = new ArrayList<>();
         for (Mapping m : config.mappings()) {
             if (m.allowProcessControl()) {
@@ -79,11 +95,12 @@ public final class Checker {
                             m.location() + ": " + name + " cannot be written to " + s.output().path() + " (format "
                                     + s.output().format().label() + "): " + why))));
         }
-        for (var settings : config.backends().values()) {
-            if (settings instanceof FileBackendSettings file) {
-                warnLoose(file.path(), "secrets file of backend '" + file.name() + "'", warnings);
+        CredentialFiles.of(config, environment).forEach((path, what) -> {
+            // The AWS SDK's shared files are optional (instance roles need none): only an existing one is checked.
+            if (Files.exists(path) || !what.startsWith("the AWS")) {
+                warnLoose(path, what.replaceFirst("^the ", ""), warnings);
             }
-        }
+        });
         return warnings;
     }
 
@@ -97,6 +114,28 @@ public final class Checker {
         } catch (IOException e) {
             warnings.add(path + ": cannot read the permissions of the " + what);
         }
+    }
+
+    /**
+     * Fetches every reference the selected services need (all when none is named) and tells, per reference, how old
+     * its value is against its rotation policy at {@code now}.
+     */
+    public RotationReport rotation(List<String> serviceNames, Instant now) {
+        List<ServiceSpec> services = config.services().stream()
+                .filter(s -> serviceNames.isEmpty() || serviceNames.contains(s.name())).toList();
+        List<Mapping> mappings = config.mappings().stream()
+                .filter(m -> services.stream().anyMatch(s -> m.scope().reaches(s))).toList();
+        List<SecretFileSpec> files = config.files().stream()
+                .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
+        SecretResolver resolver = new SecretResolver(backends);
+        resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .toList());
+        Map<Reference, RotationSchedule> schedules = new HashMap<>();
+        Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
+                .map(Reference::document).collect(Collectors.groupingBy(Reference::backend,
+                        Collectors.toCollection(LinkedHashSet::new)))
+                .forEach((name, docs) -> schedules.putAll(backends.get(name).schedules(docs)));
+        return Rotation.report(mappings, files, services, resolver, schedules, now);
     }
 
     /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */

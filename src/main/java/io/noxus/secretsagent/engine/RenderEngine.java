@@ -35,8 +35,11 @@ public final class RenderEngine {
         this.backends = Map.copyOf(backends);
     }
 
-    /** What one render did, and how to undo its writes service by service. */
-    public record Rendering(RenderReport report, Rollback rollback) {
+    /**
+     * What one render did, how to undo its writes service by service, and the rotation age of every reference it
+     * read (from the answers it already had: no request of its own).
+     */
+    public record Rendering(RenderReport report, Rollback rollback, RotationReport rotation) {
     }
 
     public RenderReport render(RenderOptions options) {
@@ -58,6 +61,7 @@ public final class RenderEngine {
             resolver.fetch(Stream.concat(mappings.stream().map(Mapping::ref), files.stream().map(SecretFileSpec::ref))
                     .toList());
             Resolved resolved = resolver.expand(mappings);
+            RotationReport rotation = Rotation.report(mappings, files, services, resolver, options.clock().instant());
             EnvFileRenderer renderer = new EnvFileRenderer(fingerprinter);
             Map<String, StateStore.OutputRecord> previous = state.load();
             OutputComparer comparer = new OutputComparer(fingerprinter, previous);
@@ -76,7 +80,8 @@ public final class RenderEngine {
             outcomes = outcomes.stream().map(o -> held(o, holds.get(o.spec().path().toString()))).toList();
             if (options.dryRun()) {
                 List<OutputResult> results = outcomes.stream().map(OutputComparer.Outcome::result).toList();
-                return new Rendering(new RenderReport(true, results, actions(services, results)), Rollback.NONE);
+                return new Rendering(new RenderReport(true, results, actions(services, results)), Rollback.NONE,
+                        rotation);
             }
             AtomicWriter writer = new AtomicWriter(config.roots());
             writer.removeLeftovers(outcomes.stream().map(OutputComparer.Outcome::spec).toList());
@@ -84,7 +89,7 @@ public final class RenderEngine {
             List<OutputResult> results = new Applier(writer, state, saved).apply(outcomes, previous);
             state.saveHolds(stillHeld(holds, outcomes));
             return new Rendering(new RenderReport(false, results, actions(services, results)),
-                    new Rollback(writer, state, config.lockFile(), options.clock(), options.sleeper(), saved));
+                    new Rollback(writer, state, config.lockFile(), options.clock(), options.sleeper(), saved), rotation);
         }
     }
 

@@ -61,7 +61,8 @@ final class SecretResolver {
             if (!mapping.bulk()) {
                 String name = mapping.env().orElseThrow();
                 try {
-                    bindings.add(new Binding.Bound(name, mapping, value(mapping.ref()), version(mapping.ref())));
+                    bindings.add(new Binding.Bound(name, mapping, mapping.ref(), value(mapping.ref()),
+                            version(mapping.ref())));
                 } catch (BackendException e) {
                     bindings.add(new Binding.Unbound(name, mapping, e.getMessage()));
                 }
@@ -88,12 +89,23 @@ final class SecretResolver {
                 throw new BackendException(mapping.ref(), false, "field '" + field + "' gives the variable name '"
                         + name + "', " + why + " (" + mapping.location() + ")");
             });
-            out.add(new Binding.Bound(name, mapping, value, doc.version()));
+            out.add(new Binding.Bound(name, mapping, fieldOf(mapping.ref(), field), value, doc.version()));
         });
         return out;
     }
 
-    private SecretDocument document(Reference ref) {
+    /** The reference to one field of a bulk mapping's secret; a field no reference can name fails the mapping. */
+    private static Reference fieldOf(Reference doc, String field) {
+        try {
+            return new Reference(doc.backend(), doc.path(), Optional.of(field));
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(doc, false, "field '" + field + "' cannot be named by a reference (it holds "
+                    + "'#' or white space)");
+        }
+    }
+
+    /** The document a fetched reference lives in, or its failure (thrown). */
+    SecretDocument document(Reference ref) {
         Fetched answer = fetched.get(ref.document());
         if (answer == null) {
             throw new IllegalStateException("not fetched: " + ref.document());

@@ -20,6 +20,15 @@ final class InProcess {
         return run(Host.real(), args);
     }
 
+    /** Runs on the given host and fails the test if anything printed contains {@code canary} (a secret value). */
+    static Run runHiding(String canary, Host host, String... args) {
+        Run run = run(host, args);
+        if (run.all().contains(canary)) {
+            throw new AssertionError("the agent printed a secret value (" + canary + "):\n" + run.all());
+        }
+        return run;
+    }
+
     /** The same on the given host (a recording command runner, a manual clock). */
     static Run run(Host host, String... args) {
         StringWriter out = new StringWriter();

@@ -219,6 +219,34 @@ class MainTest {
     }
 
     @Test
+    void aMistypedSubcommandGetsADidYouMeanHint() {
+        InProcess.Run run = run("rendr");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: Unmatched argument at index 0: 'rendr'\n"
+                + "Did you mean: noxus-secrets-agent render?\n"
+                + "see: noxus-secrets-agent --help\n");
+    }
+
+    @Test
+    void aMistypedOptionGetsADidYouMeanHint() {
+        InProcess.Run run = run("render", "--dry-rnu");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("Unknown option: '--dry-rnu'", "Possible solutions: --dry-run",
+                "see: noxus-secrets-agent render --help");
+    }
+
+    @Test
+    void helpNamesTheCommandsAndHelpRenderPrintsRendersUsage() {
+        InProcess.Run all = run("help");
+        assertThat(all.exit()).isZero();
+        assertThat(all.out()).contains("Usage: noxus-secrets-agent", "render", "daemon", "status", "help");
+        InProcess.Run render = run("help", "render");
+        assertThat(render.exit()).isZero();
+        assertThat(render.out()).startsWith("Usage: noxus-secrets-agent render").contains("--dry-run", "--diff",
+                "Exit status:");
+    }
+
+    @Test
     void checkPrintsTheScopeMatrixAndWarnsAboutALooseSecretsFile() throws IOException {
         Files.setPosixFilePermissions(dir.resolve("secrets.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
         InProcess.Run run = run("check", "-c", config.toString(), "--backends");
@@ -269,5 +297,14 @@ class MainTest {
     @Test
     void versionNamesTheProgram() {
         assertThat(run("version").out()).startsWith("noxus-secrets-agent ");
+    }
+
+    @Test
+    void logLevelIsTakenBeforeOrAfterTheSubcommandAndAnUnknownOneIsAUsageError() {
+        assertThat(run("--log-level", "debug", "check", "-c", config.toString()).exit()).isZero();
+        assertThat(run("check", "--log-level", "warn", "-c", config.toString()).exit()).isZero();
+        InProcess.Run bad = run("check", "--log-level", "loud", "-c", config.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("unknown log level 'loud'; use error, warn, info or debug");
     }
 }

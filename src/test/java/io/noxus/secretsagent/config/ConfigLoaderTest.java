@@ -26,7 +26,7 @@ class ConfigLoaderTest {
     /** One fixture per rule; {file} is the fixture's path, {dir} its folder. The whole message is compared. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        bad-unknown-key.yaml            | {file}: mappings[0].colour: unknown key; expected one of allow_process_control, bulk, env, prefix, ref, scope, transform. Remove it or fix its spelling
+        bad-unknown-key.yaml            | {file}: mappings[0].colour: unknown key; expected one of allow_process_control, bulk, env, prefix, ref, rotation, scope, transform. Remove it or fix its spelling
         bad-wrong-type.yaml             | {file}: mappings[0].ref: expected a string, found a list
         bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
         bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
@@ -59,9 +59,15 @@ class ConfigLoaderTest {
         bad-action-without-units.yaml   | {file}: services.worker-a.action: action reload needs the systemd units to act on; add units: [...]
         bad-mode-for-others.yaml        | {file}: services.backend.output.mode: mode 0644 gives access to others; secrets may be readable by owner and group only (e.g. "0600" or "0640")
         bad-pool-on-non-worker.yaml     | {file}: services.backend.pool: only services with role worker belong to a pool
+        bad-rotation-max-age-zero.yaml  | {file}: rotation.max_age_days: expected a whole number above zero, found a number
+        bad-rotation-warn-not-below-max-age.yaml | {file}: rotation.warn_days: warn_days (90) must be less than max_age_days (90), or the secret is due on the day it is set; lower warn_days
+        bad-rotation-override-below-default-warn.yaml | {file}: mappings[0].rotation.max_age_days: warn_days (14) must be less than max_age_days (7), or the secret is due on the day it is set; lower warn_days here (the default is 14)
+        bad-rotation-unknown-key.yaml   | {file}: mappings[0].rotation.max_age: unknown key; expected one of max_age_days, warn_days. Remove it or fix its spelling
+        bad-rotation-negative-warn.yaml | {file}: mappings[0].rotation.warn_days: expected a whole number, zero or more, found a number
         bad-rollback-without-restart.yaml | {file}: services.worker-a.rollback: rollback needs a restart or try-restart action (it restores the previous file when a restarted unit does not come up)
         bad-daemon-unknown-backend.yaml | {file}: daemon.backends.vault: unknown backend 'vault'; configured backends: file
         bad-daemon-backoff.yaml         | {file}: daemon.backoff_max_seconds: must not be below backoff_initial_seconds (10)
+        bad-daemon-metrics-not-prom.yaml | {file}: daemon.metrics_textfile: node_exporter's textfile collector reads only files named *.prom; use a path like /var/lib/prometheus/node-exporter/noxus-secrets-agent.prom
         bad-yaml-syntax.yaml            | {file}: not valid YAML near line 13, column 40 (syntax error)
         bad-yaml-anchor.yaml            | {file}: services.backend.output: YAML anchor &shared near line 7, column 13: anchors and aliases are not supported; write the value out in full
         bad-yaml-alias.yaml             | {file}: mappings[1].ref: YAML alias *key near line 10, column 23: anchors and aliases are not supported; write the value out in full
@@ -98,6 +104,16 @@ class ConfigLoaderTest {
             assertThat(m.env()).contains("API_KEY");
             assertThat(m.scope()).isEqualTo(Scope.GLOBAL);
         });
+    }
+
+    @Test
+    void rotationPolicyDefaultsTo90And14AndAMappingOverridesOnlyTheKeysItSets() {
+        assertThat(ConfigLoader.load(fixture("good-minimal.yaml")).mappings()).singleElement()
+                .satisfies(m -> assertThat(m.rotation()).isEqualTo(new RotationPolicy(90, 14)));
+        AgentConfig config = ConfigLoader.load(fixture("good-rotation.yaml"));
+        assertThat(config.rotation()).isEqualTo(new RotationPolicy(60, 7));
+        assertThat(config.mappings()).extracting(Mapping::rotation)
+                .containsExactly(new RotationPolicy(30, 7), new RotationPolicy(60, 3));
     }
 
     @Test

@@ -114,7 +114,7 @@ class DaemonStallTest {
                   - {env: LOCAL_KEY, ref: "file:LOCAL_KEY", scope: "service:local"}
                   - {env: REMOTE_KEY, ref: "vault:secret/noxus/app#key", scope: "service:remote"}
                   - {env: REMOTE_OTHER, ref: "vault:secret/noxus/other#key", scope: "service:remote"}
-                daemon: {poll_interval_seconds: 1, poll_jitter: 0, settle_seconds: 0, runtime_dir: run}
+                daemon: {poll_interval_seconds: 1, poll_jitter: 0, settle_seconds: 0}
                 """.formatted(vault.address()));
     }
 

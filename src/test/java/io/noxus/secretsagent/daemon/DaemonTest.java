@@ -55,7 +55,7 @@ class DaemonTest {
               poll_interval_seconds: 2
               poll_jitter: 0
               settle_seconds: 5
-              runtime_dir: run
+              
             """;
 
     @TempDir
@@ -204,7 +204,7 @@ class DaemonTest {
         runFor(Duration.ofSeconds(30));
         assertThat(Files.readString(dir.resolve("out/api.env"))).contains("pw1");
         assertThat(acted()).as("the held file restarts nothing after the daemon's restart").isEmpty();
-        DaemonState state = DaemonState.load(dir.resolve("run/state.json")).orElseThrow();
+        DaemonState state = DaemonState.load(dir.resolve("out/.state/daemon.json")).orElseThrow();
         assertThat(state.outputs().get(dir.resolve("out/api.env").toString()).status()).isEqualTo("held");
 
         secrets("alice", "pw3", "k1");
@@ -258,14 +258,14 @@ class DaemonTest {
         assertThat(Files.readAllBytes(dir.resolve("out/api.env"))).isEqualTo(before);
         // Backoff 1, 2, 4, ... 64 s with equal jitter: about 7 attempts in 120 s instead of 60 at the 2 s interval.
         assertThat(calls[0]).isBetween(5, 10);
-        DaemonState state = DaemonState.load(dir.resolve("run/state.json")).orElseThrow();
+        DaemonState state = DaemonState.load(dir.resolve("out/.state/daemon.json")).orElseThrow();
         assertThat(state.backends().get("file").failingSince()).isNotNull();
         assertThat(state.backends().get("file").lastError()).contains("failed unexpectedly (IllegalStateException)");
         assertThat(state.outputs().values()).allSatisfy(o -> assertThat(o.status()).isEqualTo("stale"));
         down[0] = false;
         runFor(Duration.ofSeconds(130));
         assertThat(Files.readString(dir.resolve("out/api.env"))).contains("eve");
-        assertThat(DaemonState.load(dir.resolve("run/state.json")).orElseThrow().outputs().values())
+        assertThat(DaemonState.load(dir.resolve("out/.state/daemon.json")).orElseThrow().outputs().values())
                 .allSatisfy(o -> assertThat(o.status()).isEqualTo("ok"));
     }
 
@@ -284,12 +284,12 @@ class DaemonTest {
     void theStateFileNamesOutputsReferencesAndFingerprintsOnly() throws Exception {
         daemon();
         runFor(Duration.ofSeconds(10));
-        DaemonState state = DaemonState.load(dir.resolve("run/state.json")).orElseThrow();
+        DaemonState state = DaemonState.load(dir.resolve("out/.state/daemon.json")).orElseThrow();
         DaemonState.Output api = state.outputs().get(dir.resolve("out/api.env").toString());
         assertThat(api.references()).containsExactly(entry("file:db#password", ""), entry("file:db#user", ""));
         assertThat(api.fingerprint()).hasSize(43);
         assertThat(state.lastActions()).extracting(DaemonState.Acted::service).containsExactly("api", "worker", "beat");
-        String text = Files.readString(dir.resolve("run/state.json")) + String.join("\n", audit);
+        String text = Files.readString(dir.resolve("out/.state/daemon.json")) + String.join("\n", audit);
         assertThat(text).doesNotContain("alice", "pw1", "k1\"");
     }
 

@@ -133,11 +133,7 @@ class PackagesIT {
 
     @Test
     void theTarballRunsFromWhereverItIsUnpackedAndThroughASymlink(@TempDir Path dir) throws IOException {
-        ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
-        Path top;
-        try (Stream<Path> s = Files.list(dir)) {
-            top = s.findFirst().orElseThrow();
-        }
+        Path top = unpackTarball(dir);
         assertThat(top.getFileName().toString()).startsWith("noxus-secrets-agent-");
         assertThat(mode(top.resolve("bin/noxus-secrets-agent"))).isEqualTo("rwxr-xr-x");
         assertThat(mode(top.resolve("share/config/config.yaml"))).isEqualTo("rw-------");
@@ -155,6 +151,67 @@ class PackagesIT {
         }
     }
 
+    @Test
+    void theDebShipsManPagesACompletionScriptAndADocFolderThatWork(@TempDir Path dir) throws IOException {
+        List<String> lines = ok("dpkg-deb", "--contents", deb.toString()).stdoutText().lines().toList();
+        for (String page : List.of("noxus-secrets-agent", "noxus-secrets-agent-render", "noxus-secrets-agent-check",
+                "noxus-secrets-agent-daemon", "noxus-secrets-agent-status")) {
+            assertThat(lines).anyMatch(l -> l.startsWith("-rw-r--r-- root/root")
+                    && l.endsWith(" ./usr/share/man/man1/" + page + ".1.gz"));
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("-rw-r--r-- root/root")
+                        && l.endsWith(" ./usr/share/bash-completion/completions/noxus-secrets-agent"))
+                .anyMatch(l -> l.startsWith("-rw-r--r-- root/root")
+                        && l.endsWith(" ./usr/share/doc/noxus-secrets-agent/README.md"))
+                .anyMatch(l -> l.endsWith(" ./usr/share/doc/noxus-secrets-agent/docs -> /opt/noxus-secrets-agent/docs"));
+        ok("dpkg-deb", "-x", deb.toString(), dir.toString());
+        assertManPageAndCompletion(dir.resolve("usr/share/man/man1"),
+                dir.resolve("usr/share/bash-completion/completions/noxus-secrets-agent"));
+    }
+
+    @Test
+    void theTarballShipsTheSameManPagesAndCompletionScript(@TempDir Path dir) throws IOException {
+        Path top = unpackTarball(dir);
+        assertManPageAndCompletion(top.resolve("share/man/man1"),
+                top.resolve("share/bash-completion/completions/noxus-secrets-agent"));
+    }
+
+    /** Unpacks the tarball into {@code dir}; returns its one top folder. */
+    static Path unpackTarball(Path dir) throws IOException {
+        ok("tar", "-xzf", tarball.toString(), "-C", dir.toString());
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * The render page is a section-1 troff page of render's options and exit status; sourced into bash, the
+     * completion script completes a subcommand and an option of it.
+     */
+    static void assertManPageAndCompletion(Path man1, Path completion) throws IOException {
+        String render = ok("gzip", "-dc", man1.resolve("noxus-secrets-agent-render.1.gz").toString()).stdoutText();
+        assertThat(render).contains(".TH \"NOXUS\\-SECRETS\\-AGENT\\-RENDER\" \"1\"", ".SH \"NAME\"",
+                "noxus-secrets-agent-render \\- Fetch secrets", "\\fB\\-\\-dry\\-run\\fP", ".SH \"EXIT STATUS",
+                "render \\-\\-detailed\\-exitcode: something changed");
+        assertThat(complete(completion, "noxus-secrets-agent", "ren")).isEqualTo("render\n");
+        assertThat(complete(completion, "noxus-secrets-agent", "render", "--dr")).isEqualTo("--dry-run\n");
+        assertThat(complete(completion, "noxus-secrets-agent", "he")).isEqualTo("help\n");
+    }
+
+    /** What bash's completion function from {@code script} offers for the last of {@code words}, one per line. */
+    static String complete(Path script, String... words) throws IOException {
+        String program = """
+                source "$0" 2>/dev/null
+                fn=$(complete -p noxus-secrets-agent | sed -E 's/.*-F ([^ ]+).*/\\1/')
+                COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+                "$fn" 2>/dev/null
+                printf '%s\\n' "${COMPREPLY[@]}"
+                """;
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", program, script.toString()));
+        cmd.addAll(List.of(words));
+        return ok(cmd.toArray(String[]::new)).stdoutText();
+    }
+
     /** The maintainer scripts' systemd part against a real systemd: install, upgrade (stop, start), remove, purge. */
     @Test
     void maintainerScriptsEnableStartAndStopStartOnUpgradeInARealSystemd() throws IOException, InterruptedException {
@@ -170,7 +227,7 @@ class PackagesIT {
             Path config = share.resolve("etc/config.yaml");
             Files.writeString(config, Files.readString(tree.resolve("etc/noxus-secrets-agent/config.yaml"))
                     .replace("roots: [/etc/noxus]", "roots: [" + share.resolve("out") + "]\nstate_dir: " + share.resolve("state")
-                            + "\ndaemon: {runtime_dir: " + share.resolve("run") + "}"));
+                            ));
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
             String unit = Files.readString(tree.resolve("lib/systemd/system/noxus-secrets-agent.service"))
                     .replace("/opt/noxus-secrets-agent/", tree.resolve("opt/noxus-secrets-agent") + "/")

@@ -16,6 +16,13 @@ public final class ManualClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final List<Duration> sleeps = new ArrayList<>();
 
+    /** A clock standing at {@code when}. */
+    public static ManualClock at(Instant when) {
+        ManualClock clock = new ManualClock();
+        clock.now = when;
+        return clock;
+    }
+
     public synchronized void advance(Duration by) {
         now = now.plus(by);
     }

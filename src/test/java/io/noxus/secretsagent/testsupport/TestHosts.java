@@ -19,6 +19,13 @@ public final class TestHosts {
         }, Map.of(), "");
     }
 
+    /** A host on a manual clock (sleeping moves it) that must start no process. */
+    public static Host on(ManualClock clock) {
+        return on(clock, (argv, timeout) -> {
+            throw new AssertionError("this test starts no process, but it ran " + argv);
+        });
+    }
+
     /** A host on a manual clock (sleeping moves it) whose processes are the given runner's. */
     public static Host on(ManualClock clock, CommandRunner runner) {
         return new Host(clock, clock::sleep, runner, Map.of(), "0123456789abcdef");

@@ -42,6 +42,15 @@ final class AwsFailures {
         this.clock = clock;
     }
 
+    /** True when the call failed because the service throttled it (counted for the metrics). */
+    static boolean throttled(Throwable e) {
+        if (!(e instanceof AwsServiceException service)) {
+            return false;
+        }
+        String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+        return service.isThrottlingException() || service.statusCode() == 429 || code != null && THROTTLED.contains(code);
+    }
+
     /** A failure reported inside a BatchGetSecretValue answer: an error code, no status. */
     BackendException ofCode(Reference ref, String code) {
         return classify(code == null ? "" : code, 0, false).on(ref);

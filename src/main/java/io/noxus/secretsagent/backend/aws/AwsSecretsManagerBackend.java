@@ -2,24 +2,29 @@ package io.noxus.secretsagent.backend.aws;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.AwsBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import java.util.ArrayList;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
 import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -44,6 +49,8 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
     private final Map<SecretAddress, SecretDocument> known = new HashMap<>();
     private AwsClients clients;
     private boolean batchDenied;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttles = new AtomicLong();
 
     public AwsSecretsManagerBackend(AwsBackendSettings settings, Clock clock) {
         this.settings = settings;
@@ -95,12 +102,74 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
         return out;
     }
 
+    /** One DescribeSecret per secret (pins share their secret's); a secret it cannot describe is left out. */
+    @Override
+    public synchronized Map<Reference, RotationSchedule> schedules(Set<Reference> documents) {
+        Map<Reference, RotationSchedule> out = new LinkedHashMap<>();
+        Map<String, RotationSchedule> bySecret = new HashMap<>();
+        try {
+            if (clients == null) {
+                clients = AwsClients.create(settings);
+            }
+        } catch (RuntimeException e) {
+            return out;
+        }
+        for (Reference ref : documents) {
+            String id;
+            try {
+                id = SecretAddress.parse(ref).secretId();
+            } catch (BackendException e) {
+                continue;
+            }
+            RotationSchedule schedule = bySecret.computeIfAbsent(id, secretId -> {
+                try {
+                    DescribeSecretResponse d = clients.secretsManager().describeSecret(b -> b.secretId(secretId));
+                    return new RotationSchedule(Boolean.TRUE.equals(d.rotationEnabled()),
+                            Optional.ofNullable(d.lastRotatedDate()), Optional.ofNullable(d.nextRotationDate()));
+                } catch (RuntimeException e) {
+                    LOG.warn("backend '{}': cannot describe {} for its rotation schedule ({}); allow "
+                            + "secretsmanager:DescribeSecret to see it", settings.name(), secretId,
+                            e.getClass().getSimpleName());
+                    return null;
+                }
+            });
+            if (schedule != null) {
+                out.put(ref, schedule);
+            }
+        }
+        return out;
+    }
+
     private AwsFailures failures(Optional<String> region) {
         String where = "AWS Secrets Manager (backend '" + settings.name() + "'"
                 + region.map(r -> ", region " + r).orElse("")
                 + settings.endpoint().map(e -> ", endpoint " + e).orElse("") + ")";
         return new AwsFailures(where, settings.requestTimeout(),
                 settings.assumeRole().map(AwsBackendSettings.AssumeRole::roleArn).orElse(""), clock);
+    }
+
+    /** Secrets Manager API calls made so far (a credential provider's own STS calls are not counted). */
+    @Override
+    public long requests() {
+        return requests.get();
+    }
+
+    @Override
+    public long throttles() {
+        return throttles.get();
+    }
+
+    /** Counts one API call; a throttled failure is counted again as a throttle. */
+    private <T> T counted(Supplier<T> call) {
+        requests.incrementAndGet();
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (AwsFailures.throttled(e)) {
+                throttles.incrementAndGet();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -130,7 +199,7 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
             }
             BatchGetSecretValueResponse answer;
             try {
-                answer = client.batchGetSecretValue(b -> b.secretIdList(ids));
+                answer = counted(() -> client.batchGetSecretValue(b -> b.secretIdList(ids)));
             } catch (SecretsManagerException e) {
                 if (isAccessDenied(e)) {
                     batchDenied = true;
@@ -155,7 +224,8 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 for (Reference ref : refsById.get(id)) {
                     if (entry.isPresent()) {
                         SecretValueEntry e = entry.get();
-                        answer(ref, addresses.get(ref), e.versionId(), e.secretString(), e.secretBinary());
+                        answer(ref, addresses.get(ref), e.versionId(), e.createdDate(), e.secretString(),
+                                e.secretBinary());
                     } else if (errors.containsKey(id)) {
                         out.put(ref, Fetched.failed(failures.ofCode(ref, errors.get(id))));
                     } else {
@@ -173,24 +243,25 @@ public final class AwsSecretsManagerBackend implements SecretBackend {
                 return;
             }
             try {
-                GetSecretValueResponse answer = client.getSecretValue(b -> b.secretId(address.secretId())
+                GetSecretValueResponse answer = counted(() -> client.getSecretValue(b -> b.secretId(address.secretId())
                         .versionStage(address.versionStage().orElse(null))
-                        .versionId(address.versionId().orElse(null)));
-                answer(ref, address, answer.versionId(), answer.secretString(), answer.secretBinary());
+                        .versionId(address.versionId().orElse(null))));
+                answer(ref, address, answer.versionId(), answer.createdDate(), answer.secretString(),
+                        answer.secretBinary());
             } catch (RuntimeException e) {
                 out.put(ref, Fetched.failed(failures.of(ref, e)));
             }
         }
 
-        private void answer(Reference ref, SecretAddress address, String versionId, String string,
-                            SdkBytes binary) {
+        private void answer(Reference ref, SecretAddress address, String versionId, Instant createdDate,
+                            String string, SdkBytes binary) {
             SecretDocument before = known.get(address);
             if (before != null && versionId != null && before.version().equals(Optional.of(versionId))) {
                 out.put(ref, Fetched.of(before));
                 return;
             }
             try {
-                SecretDocument document = SecretContent.document(ref, versionId, string, binary);
+                SecretDocument document = SecretContent.document(ref, versionId, createdDate, string, binary);
                 known.put(address, document);
                 out.put(ref, Fetched.of(document));
             } catch (BackendException e) {

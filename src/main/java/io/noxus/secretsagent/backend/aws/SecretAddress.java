@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * of it; ARNs keep their colons ({@code Reference} splits the backend name at the first colon only).
  * {@code version_stage=AWSCURRENT} is the same as no pin.
  */
-record SecretAddress(String secretId, Optional<String> versionStage, Optional<String> versionId) {
+public record SecretAddress(String secretId, Optional<String> versionStage, Optional<String> versionId) {
     static final String CURRENT = "AWSCURRENT";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     private static final Pattern ARN = Pattern.compile(
@@ -21,7 +21,7 @@ record SecretAddress(String secretId, Optional<String> versionStage, Optional<St
     private static final Pattern PIN = Pattern.compile("(version_stage|version_id)=([^?&=]+)");
 
     /** Reads a reference's path, or fails permanently with what the reference should look like. */
-    static SecretAddress parse(Reference ref) {
+    public static SecretAddress parse(Reference ref) {
         String path = ref.path();
         int query = path.indexOf('?');
         String id = query < 0 ? path : path.substring(0, query);

@@ -11,6 +11,7 @@ import io.noxus.secretsagent.secret.SecretValue;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -27,11 +28,14 @@ final class SecretContent {
     private SecretContent() {
     }
 
-    static SecretDocument document(Reference ref, String versionId, String secretString, SdkBytes secretBinary) {
+    static SecretDocument document(Reference ref, String versionId, Instant createdDate, String secretString,
+                                   SdkBytes secretBinary) {
         Optional<String> version = Optional.ofNullable(versionId);
+        Optional<Instant> setAt = Optional.ofNullable(createdDate);
         if (secretString != null) {
             try {
-                return new SecretDocument(Optional.of(SecretValue.of(secretString)), fields(secretString), version);
+                return new SecretDocument(Optional.of(SecretValue.of(secretString)), fields(secretString), version,
+                        setAt);
             } catch (IllegalArgumentException e) {
                 throw new BackendException(ref, false, "the SecretString is not valid Unicode text (an unpaired "
                         + "surrogate); store it again as UTF-8 text or as SecretBinary");
@@ -39,7 +43,7 @@ final class SecretContent {
         }
         if (secretBinary != null) {
             return new SecretDocument(Optional.of(SecretValue.ofBytes(secretBinary.asByteArrayUnsafe())), Map.of(),
-                    version);
+                    version, setAt);
         }
         throw new BackendException(ref, false, "this version of the secret has neither a SecretString nor a "
                 + "SecretBinary; put a value in it");

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Secrets from a local YAML file: each top-level key is a secret, either a string or a mapping of field names to
@@ -23,6 +24,7 @@ import java.util.Set;
  */
 public final class FileBackend implements SecretBackend {
     private final FileBackendSettings settings;
+    private final AtomicLong reads = new AtomicLong();
 
     public FileBackend(FileBackendSettings settings) {
         this.settings = settings;
@@ -31,6 +33,7 @@ public final class FileBackend implements SecretBackend {
     @Override
     public Map<Reference, Fetched> fetch(Set<Reference> documents) {
         JsonNode root;
+        reads.incrementAndGet();
         try {
             root = StrictYaml.read(settings.path());
         } catch (StrictYaml.Problem e) {
@@ -54,6 +57,12 @@ public final class FileBackend implements SecretBackend {
         Map<Reference, Fetched> out = new LinkedHashMap<>();
         documents.forEach(ref -> out.put(ref, Fetched.failed(new BackendException(ref, false, why))));
         return out;
+    }
+
+    /** Reads of the secrets file so far (one per fetch). */
+    @Override
+    public long requests() {
+        return reads.get();
     }
 
     private SecretDocument document(Reference ref, JsonNode node) {

@@ -27,6 +27,12 @@ final class KvMounts {
         sort();
     }
 
+    /** Every document's mount is known without asking the server. */
+    boolean covers(java.util.Collection<io.noxus.secretsagent.secret.Reference> documents) {
+        return documents.stream().allMatch(ref -> KvPath.parse(ref.path()).map(kv -> known.stream()
+                .anyMatch(m -> m.inside(kv.path()).isPresent())).orElse(true));
+    }
+
     Mount resolve(String fullPath, VaultHttp http, String token) {
         for (Mount mount : known) {
             if (mount.inside(fullPath).isPresent()) {

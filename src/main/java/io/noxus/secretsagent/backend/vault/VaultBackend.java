@@ -10,6 +10,8 @@ import io.noxus.secretsagent.config.VaultBackendSettings;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,8 +47,14 @@ public final class VaultBackend implements SecretBackend {
     }
 
     /** HTTP requests sent to the server so far by this backend. */
+    @Override
     public long requests() {
         return http.requests();
+    }
+
+    @Override
+    public long throttles() {
+        return http.throttles();
     }
 
     @Override
@@ -100,7 +108,8 @@ public final class VaultBackend implements SecretBackend {
                 throw new BackendException(ref, false, "backend " + settings.name() + ": mount " + mount.path()
                         + "/ is KV v1, which has no versions; drop ?version=");
             }
-            return document(ref, http.get(mount.path() + "/" + inside, token).path("data"), Optional.empty());
+            return document(ref, http.get(mount.path() + "/" + inside, token).path("data"), Optional.empty(),
+                    Optional.empty()); // KV v1 keeps no time
         }
         return readV2(ref, mount, inside, kv.version(), token);
     }
@@ -144,12 +153,24 @@ public final class VaultBackend implements SecretBackend {
             throw VaultCallException.deletedVersion(apiPath, answer).orElseGet(() -> new VaultCallException(
                     VaultCallException.Kind.NOT_FOUND, apiPath, "the version at " + apiPath + " is deleted or destroyed"));
         }
-        String version = data.path("metadata").path("version").asText("");
-        return document(ref, data.path("data"), version.isEmpty() ? Optional.empty() : Optional.of(version));
+        JsonNode metadata = data.path("metadata");
+        String version = metadata.path("version").asText("");
+        return document(ref, data.path("data"), version.isEmpty() ? Optional.empty() : Optional.of(version),
+                createdTime(metadata));
     }
 
     /** Every field becomes a value: strings as they are, other JSON as its JSON text (what {@code bao kv get} prints). */
-    private SecretDocument document(Reference ref, JsonNode data, Optional<String> version) {
+    /** The version's {@code created_time}, as the server gives it with the data (no extra request). */
+    private static Optional<Instant> createdTime(JsonNode metadata) {
+        String text = metadata.path("created_time").asText("");
+        try {
+            return text.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private SecretDocument document(Reference ref, JsonNode data, Optional<String> version, Optional<Instant> setAt) {
         if (!data.isObject()) {
             throw new VaultCallException(VaultCallException.Kind.MALFORMED, ref.path(), "the answer for "
                     + ref.path() + " has no data object");
@@ -166,7 +187,7 @@ public final class VaultBackend implements SecretBackend {
                 }
             }
         });
-        return new SecretDocument(Optional.empty(), fields, version);
+        return new SecretDocument(Optional.empty(), fields, version, setAt);
     }
 
     private Fetched failed(Reference ref, VaultCallException e, String context) {
@@ -174,6 +195,21 @@ public final class VaultBackend implements SecretBackend {
                 ? "no such secret: " + e.getMessage() + "; check the path and the mount" : e.getMessage();
         return Fetched.failed(new BackendException(ref, e.isTransient(), "backend " + settings.name() + " ("
                 + http.address() + "): " + context + what, RetryAfter.parse(e.retryAfterHeader(), clock.instant())));
+    }
+
+    /**
+     * The narrowest ACL policy (HCL) for these documents; mounts not listed in {@code kv_versions} are asked of the
+     * server with this backend's credentials (one request per mount).
+     */
+    public String policy(Map<Reference, List<String>> feeds) {
+        try {
+            String token = feeds.isEmpty() || mounts.covers(feeds.keySet()) ? "" : session.token();
+            return VaultPolicy.hcl(settings.name(), feeds, path -> mounts.resolve(path, http, token));
+        } catch (VaultCallException e) {
+            throw new BackendException(feeds.keySet().iterator().next(), false, "backend " + settings.name() + " ("
+                    + http.address() + "): cannot tell which KV mount (and version) holds a path: " + e.getMessage()
+                    + "; list the mounts in kv_versions of the backend, or run with a token that can read them");
+        }
     }
 
     @Override

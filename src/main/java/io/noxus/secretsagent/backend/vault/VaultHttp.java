@@ -30,6 +30,7 @@ final class VaultHttp {
     private final int timeoutMillis;
     private final Optional<VaultTls> tls;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttles = new AtomicLong();
     private final Deadlines deadlines;
 
     VaultHttp(VaultBackendSettings settings) {
@@ -51,6 +52,11 @@ final class VaultHttp {
     /** HTTP requests sent so far (for the cycle's report and the request-count tests). */
     long requests() {
         return requests.get();
+    }
+
+    /** Requests the server refused with HTTP 429 (a rate-limit quota) so far. */
+    long throttles() {
+        return throttles.get();
     }
 
     JsonNode get(String apiPath, String token) {
@@ -105,6 +111,9 @@ final class VaultHttp {
                     VaultCallException.deletedVersion(apiPath, parseQuietly(bytes)).ifPresent(e -> {
                         throw e;
                     });
+                }
+                if (status == 429) {
+                    throttles.incrementAndGet();
                 }
                 throw VaultCallException.forStatus(apiPath, status, address.toString(),
                         conn.getHeaderField("Retry-After"));

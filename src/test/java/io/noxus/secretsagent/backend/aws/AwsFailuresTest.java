@@ -68,6 +68,11 @@ class AwsFailuresTest {
         assertThat(failure.isTransient()).isTrue();
         assertThat(failure.retryAfter()).contains(Duration.ofSeconds(42));
         assertThat(failure.getMessage()).endsWith("(the server asks to wait 42 s)");
+        assertThat(AwsFailures.throttled(e)).as("counted as a throttle for the metrics").isTrue();
+        assertThat(AwsFailures.throttled(SecretsManagerException.builder().statusCode(400).awsErrorDetails(
+                AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build())).isFalse();
+        assertThat(AwsFailures.throttled(SecretsManagerException.builder().statusCode(400).build()))
+                .as("an error without a code (an access denied batch, say) is no throttle, and no crash").isFalse();
     }
 
     @ParameterizedTest

@@ -132,6 +132,8 @@ class AwsSecretsManagerBackendIT {
         assertThat(secondCalls).containsExactlyInAnyOrder(
                 "secretsmanager.BatchGetSecretValue", "secretsmanager.BatchGetSecretValue",
                 "secretsmanager.BatchGetSecretValue", "secretsmanager.GetSecretValue");
+        assertThat(backend.requests()).as("the backend's own count (the metrics) is what the server saw")
+                .isEqualTo(firstCalls.size() + secondCalls.size());
         assertThat(text(secondFetch, "aws:s/44")).isEqualTo("v44");
         assertThat(document(secondFetch, "aws:s/7")).as("an unchanged version is not parsed again")
                 .isSameAs(document(firstFetch, "aws:s/7"));
@@ -302,8 +304,10 @@ class AwsSecretsManagerBackendIT {
         server.start();
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            BackendException e = failure(backend(Optional.empty(), Optional.empty(), endpoint)
-                    .fetch(refs("aws:a", "aws:b")), "aws:b");
+            AwsSecretsManagerBackend backend = backend(Optional.empty(), Optional.empty(), endpoint);
+            BackendException e = failure(backend.fetch(refs("aws:a", "aws:b")), "aws:b");
+            assertThat(backend.throttles()).as("counted as a throttle for the metrics")
+                    .isEqualTo(type.equals("ThrottlingException") ? 1 : 0);
             assertThat(e.isTransient()).isTrue();
             assertThat(e.getMessage()).contains(message).contains("request id req-" + status)
                     .doesNotContain("CANARY");

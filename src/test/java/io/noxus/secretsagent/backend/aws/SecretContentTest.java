@@ -20,7 +20,7 @@ class SecretContentTest {
     void aJsonObjectGivesTheWholeTextAndOneFieldPerKeyWithNonStringsAsTheirExactJsonText() {
         String json = " {\"s\": \"a\\\"b\\n\", \"n\": 1.50e3, \"i\": -0, \"t\": false, \"z\": null, "
                 + "\"o\": {\"k\": [1, {\"x\": \"}\"}]}, \"a\": [ ], \"\": \"empty key\"} ";
-        SecretDocument doc = SecretContent.document(REF, "v1", json, null);
+        SecretDocument doc = SecretContent.document(REF, "v1", null, json, null);
         assertThat(text(doc.whole().orElseThrow())).isEqualTo(json);
         assertThat(texts(doc.fields())).containsOnly(Map.entry("s", "a\"b\n"), Map.entry("n", "1.50e3"),
                 Map.entry("i", "-0"), Map.entry("t", "false"), Map.entry("z", "null"),
@@ -32,7 +32,7 @@ class SecretContentTest {
     void textThatIsNotExactlyOneJsonObjectHasNoFields() {
         for (String text : new String[] {"plain", "[1, 2]", "\"quoted\"", "{\"a\": 1} trailing", "{\"a\": 1",
             "{\"a\": 1, \"a\": 2}", "{'a': 1}", "", "42"}) {
-            SecretDocument doc = SecretContent.document(REF, "v", text, null);
+            SecretDocument doc = SecretContent.document(REF, "v", null, text, null);
             assertThat(doc.fields()).as(text).isEmpty();
             assertThat(text(doc.whole().orElseThrow())).isEqualTo(text);
         }
@@ -41,17 +41,17 @@ class SecretContentTest {
     @Test
     void aBinarySecretIsItsBytes() {
         byte[] bytes = {(byte) 0xc3, 0x28, 0, (byte) 0xff};
-        SecretDocument doc = SecretContent.document(REF, "v", null, SdkBytes.fromByteArray(bytes));
+        SecretDocument doc = SecretContent.document(REF, "v", null, null, SdkBytes.fromByteArray(bytes));
         assertThat(doc.whole().orElseThrow().bytes()).isEqualTo(bytes);
         assertThat(doc.fields()).isEmpty();
     }
 
     @Test
     void aVersionWithoutValueOrWithBrokenUnicodeIsPermanent() {
-        assertThatThrownBy(() -> SecretContent.document(REF, "v", null, null))
+        assertThatThrownBy(() -> SecretContent.document(REF, "v", null, null, null))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.isTransient()).isFalse())
                 .hasMessageContaining("neither a SecretString nor a SecretBinary");
-        assertThatThrownBy(() -> SecretContent.document(REF, "v", "bad \ud800", null))
+        assertThatThrownBy(() -> SecretContent.document(REF, "v", null, "bad \ud800", null))
                 .hasMessage("aws:x: the SecretString is not valid Unicode text (an unpaired surrogate); store it "
                         + "again as UTF-8 text or as SecretBinary");
     }

@@ -241,6 +241,8 @@ class VaultBackendIT {
                 assertThat(failure.getMessage()).contains("is throttling requests (HTTP 429)");
                 assertThat(failure.retryAfter()).hasValueSatisfying(wait -> assertThat(wait)
                         .isBetween(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30)));
+                assertThat(vault.throttles()).as("the 429 is counted for the metrics").isEqualTo(1);
+                assertThat(vault.requests()).as("and among the requests").isEqualTo(1);
             }
         }
     }
