@@ -347,9 +347,13 @@ class Handler(BaseHTTPRequestHandler):
         if client is None:
             raise entra_error("unauthorized_client", 700016,
                               "Application with identifier '%s' was not found in the directory." % client_id)
-        scope = form.get("scope", "")
-        if not scope.endswith("/.default") or " " in scope.strip():
-            raise entra_error("invalid_scope", 1002012, "The provided value for scope %s is not valid." % scope)
+        # One resource's /.default; the OpenID scopes some clients add (MSAL for Java sends "openid profile
+        # offline_access" too) are ignored for client credentials, as Entra does.
+        resources = [s for s in form.get("scope", "").split() if s not in ("openid", "profile", "offline_access")]
+        if len(resources) != 1 or not resources[0].endswith("/.default"):
+            raise entra_error("invalid_scope", 1002012, "The provided value for scope %s is not valid."
+                              % form.get("scope", ""))
+        scope = resources[0]
         if "client_secret" in form:
             if not client.get("secret") or not hmac.compare_digest(form["client_secret"], client["secret"]):
                 raise entra_error("invalid_client", 7000215, "Invalid client secret provided.")
