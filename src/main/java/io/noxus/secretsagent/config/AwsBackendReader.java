@@ -68,6 +68,11 @@ final class AwsBackendReader {
     }
 
     private static URI endpoint(ConfigNode node) {
+        return httpUrl(node, " (e.g. https://vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com)");
+    }
+
+    /** An http(s) URL with a host and no user, query or fragment; {@code example} ends the error message. */
+    static URI httpUrl(ConfigNode node, String example) {
         String text = node.text();
         try {
             URI uri = new URI(text);
@@ -78,7 +83,6 @@ final class AwsBackendReader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw node.error("'" + text + "' is not an http(s) URL with a host and no user, query or fragment "
-                + "(e.g. https://vpce-0abc.secretsmanager.us-east-1.vpce.amazonaws.com)");
+        throw node.error("'" + text + "' is not an http(s) URL with a host and no user, query or fragment" + example);
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /** Reads one {@code backends.NAME} entry into the settings record of its type. */
 final class BackendReader {
     static final String TYPES = String.join(", ", FileBackendSettings.TYPE, VaultBackendSettings.TYPE,
-            AwsBackendSettings.TYPE);
+            AwsBackendSettings.TYPE, AzureBackendSettings.TYPE);
 
     private BackendReader() {
     }
@@ -31,6 +31,9 @@ final class BackendReader {
         }
         if (type.equals(AwsBackendSettings.TYPE)) {
             return AwsBackendReader.read(name, node);
+        }
+        if (type.equals(AzureBackendSettings.TYPE)) {
+            return AzureBackendReader.read(name, node);
         }
         throw node.child("type").error("unknown backend type '" + type + "'; expected one of: " + TYPES);
     }

@@ -43,6 +43,13 @@ final class ProtectedPaths {
                 files.put(appRole.roleIdFile(), "the role_id file" + of);
                 files.put(appRole.secretIdFile(), "the secret_id file" + of);
             }
+        } else if (settings instanceof AzureBackendSettings azure) {
+            azure.caFile().ifPresent(p -> files.put(p, "the CA file" + of));
+            if (azure.credential() instanceof AzureBackendSettings.ClientSecret secret) {
+                files.put(secret.secretFile(), "the client secret file" + of);
+            } else if (azure.credential() instanceof AzureBackendSettings.ClientCertificate cert) {
+                files.put(cert.certificateFile(), "the client certificate file" + of);
+            }
         } else if (settings instanceof AwsBackendSettings) {
             Path home = Path.of(System.getProperty("user.home"));
             files.put(sdkFile("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials")),

@@ -101,7 +101,7 @@ final class VaultSettingsReader {
         }
     }
 
-    private static Path existingFile(ConfigNode node) {
+    static Path existingFile(ConfigNode node) {
         Path path = node.resolvePath();
         if (!Files.isRegularFile(path)) {
             throw node.error("file " + path + " does not exist or is not a regular file; create it or fix the path");

@@ -4,6 +4,7 @@ import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.aws.SecretAddress;
 import io.noxus.secretsagent.backend.vault.KvPath;
 import io.noxus.secretsagent.config.AwsBackendSettings;
+import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.ConfigException;
 import io.noxus.secretsagent.config.FileBackendSettings;
@@ -36,6 +37,11 @@ final class RemoteRefs {
         }
         if (settings instanceof AwsBackendSettings aws) {
             return aws(aws, ref);
+        }
+        if (settings instanceof AzureBackendSettings azure) {
+            throw new ConfigException("backends." + azure.name() + " (type azure-key-vault, " + ref + "): export "
+                    + "to External Secrets Operator's Azure Key Vault provider is not written yet; export with "
+                    + "--plain-secrets-with-values, which writes the values themselves into the Secret manifests");
         }
         FileBackendSettings file = (FileBackendSettings) settings;
         throw new ConfigException("backends." + file.name() + " (type file, " + ref + "): a local secrets file has no "

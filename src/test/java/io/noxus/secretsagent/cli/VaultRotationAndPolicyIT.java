@@ -225,7 +225,7 @@ class VaultRotationAndPolicyIT {
 
         InProcess.Run azure = run(new ManualClock(), "policy", "azure", "-c", config.toString());
         assertThat(azure.exit()).isEqualTo(1);
-        assertThat(azure.err()).contains("no Azure backend yet");
+        assertThat(azure.err()).contains("policy azure is not written yet", "Key Vault Secrets User");
     }
 
     /** reference -> status, from the text table (the last column). */

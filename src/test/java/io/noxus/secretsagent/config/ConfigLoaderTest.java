@@ -31,7 +31,7 @@ class ConfigLoaderTest {
         bad-unknown-scope.yaml          | {file}: mappings[0].scope: unknown scope 'team:x'; expected global, workers, pool:NAME or service:NAME
         bad-unknown-pool.yaml           | {file}: mappings[0].scope: unknown scope 'pool:finance': no configured worker has pool finance
         bad-unknown-backend.yaml        | {file}: mappings[0].ref: unknown backend 'vault'; configured backends: file
-        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file, vault, aws-secrets-manager
+        bad-unknown-backend-type.yaml   | {file}: backends.file.type: unknown backend type 'hsm'; expected one of: file, vault, aws-secrets-manager, azure-key-vault
         bad-vault-address.yaml          | {file}: backends.vault.address: expected the server's base URL, like https://vault.example:8200 (no path)
         bad-vault-unknown-auth-method.yaml | {file}: backends.vault.auth.method: unknown auth method 'ldap'; expected one of: token, approle, cert
         bad-vault-token-source.yaml     | {file}: backends.vault.auth: token auth reads the token from token_env or token_file; set exactly one
@@ -39,6 +39,11 @@ class ConfigLoaderTest {
         bad-vault-cert-auth-without-client-cert.yaml | {file}: backends.vault.auth.method: cert auth logs in with the TLS client certificate; set client_cert_file and client_key_file on the backend
         bad-vault-half-client-cert.yaml | {file}: backends.vault.client_key_file: client_cert_file and client_key_file go together; set both or neither
         bad-vault-missing-secret-id-file.yaml | {file}: backends.vault.auth.secret_id_file: file {dir}/no-such-secret-id does not exist or is not a regular file; create it or fix the path
+        bad-azure-inline-secret.yaml    | {file}: backends.azure.client_secret.secret: a client secret never goes in the config file: put it in a file only root can read and name that file in secret_file
+        bad-azure-two-credentials.yaml  | {file}: backends.azure: name exactly one credential, not client_secret and managed_identity
+        bad-azure-vault-url.yaml        | {file}: backends.azure.vault_url: 'http://noxus.vault.azure.net' is not an https URL without a path (e.g. https://NAME.vault.azure.net)
+        bad-azure-tenant.yaml           | {file}: backends.azure.client_certificate.tenant_id: 'contoso' is not a tenant id (a GUID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47)
+        bad-azure-missing-secret-file.yaml | {file}: backends.azure.client_secret.secret_file: file {dir}/no-such-client-secret does not exist or is not a regular file; create it or fix the path
         bad-duplicate-variable.yaml     | variable API_KEY is mapped twice at the same level for service worker-a: {file}: mappings[1] (pool:a) and {file}: mappings[2] (pool:a); remove one, or give one a narrower scope
         bad-invalid-variable-name.yaml  | {file}: mappings[0].env: 'API-KEY' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)
         bad-process-control-variable.yaml | {file}: mappings[0].env: 'LD_PRELOAD' changes how programs load or run: the dynamic loader reads every LD_* variable (LD_PRELOAD and LD_AUDIT load a library into the program, LD_LIBRARY_PATH chooses where libraries come from). A secret should not set it; if this mapping is meant, add allow_process_control: true to it

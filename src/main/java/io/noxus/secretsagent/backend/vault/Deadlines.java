@@ -1,6 +1,8 @@
 package io.noxus.secretsagent.backend.vault;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -15,11 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * re-sending the request). The connection's own connect and read timeouts are per operation only: a server that
  * drips one byte per second never trips them. See docs/backend-vault.md, "Request deadline".
  *
+ * <p>Public for the Azure backend's client, which bounds its requests the same way.
+ *
  * <p>The one exception to "no static singletons": a thread per backend would multiply with reloads, and the deadline
  * thread owns no state but pending timers, so one per process is the whole design (like the JDK's own keep-alive
  * timer).
  */
-final class Deadlines {
+public final class Deadlines {
     private static final Deadlines SHARED = new Deadlines();
 
     private final ScheduledThreadPoolExecutor timer;
@@ -33,12 +37,12 @@ final class Deadlines {
         timer.setRemoveOnCancelPolicy(true); // a finished request leaves no timer behind
     }
 
-    static Deadlines shared() {
+    public static Deadlines shared() {
         return SHARED;
     }
 
     /** Starts the clock of one exchange on {@code conn}; close the returned deadline when the exchange is over. */
-    Deadline start(HttpURLConnection conn, Duration timeout) {
+    public Deadline start(HttpURLConnection conn, Duration timeout) {
         return new Deadline(conn, timeout);
     }
 
@@ -47,17 +51,40 @@ final class Deadlines {
         return timer.getQueue().size();
     }
 
+    /**
+     * Reads the whole body (so the connection can be reused), in chunks, giving up as soon as the deadline passed or
+     * the answer grows beyond {@code maxBytes}. Closed only when complete: a failed read is disconnected by the caller.
+     */
+    public static byte[] readBody(InputStream in, Deadline deadline, int maxBytes) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (deadline.passed()) {
+                throw new DeadlinePassed();
+            }
+            bytes.write(chunk, 0, n);
+            if (bytes.size() > maxBytes) {
+                throw new IOException("answer larger than " + maxBytes + " bytes");
+            }
+        }
+        in.close();
+        return bytes.toByteArray();
+    }
+
     /** Thrown by the reading thread when it finds the deadline passed. */
-    static final class DeadlinePassed extends IOException {
+    public static final class DeadlinePassed extends IOException {
         private static final long serialVersionUID = 1L;
 
-        DeadlinePassed() {
+        public DeadlinePassed() {
             super("deadline passed", null);
         }
     }
 
     /** The deadline of one exchange. */
-    final class Deadline implements AutoCloseable {
+    public final class Deadline implements AutoCloseable {
         private static final int HEAD = 0;
         private static final int BODY = 1;
         private static final int FINISHED = 2;
@@ -85,19 +112,19 @@ final class Deadlines {
         }
 
         /** The status line and headers are in: from here the reading thread watches the deadline. */
-        void enterBody() throws DeadlinePassed {
+        public void enterBody() throws DeadlinePassed {
             if (!state.compareAndSet(HEAD, BODY) || passed()) {
                 throw new DeadlinePassed();
             }
         }
 
         /** True once the deadline passed: whatever the exchange got so far is not an answer. */
-        boolean passed() {
+        public boolean passed() {
             return state.get() == REAPED || System.nanoTime() - endsAt >= 0;
         }
 
         /** Ends the exchange: stops the timer; true if it finished before the deadline. */
-        boolean finish() {
+        public boolean finish() {
             reaping.cancel(false);
             int was = state.getAndUpdate(s -> s == REAPED ? s : FINISHED);
             return was != REAPED && System.nanoTime() - endsAt < 0;

@@ -3,9 +3,7 @@ package io.noxus.secretsagent.backend.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.config.VaultBackendSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
@@ -101,7 +99,8 @@ final class VaultHttp {
                 }
                 int status = conn.getResponseCode();
                 deadline.enterBody();
-                byte[] bytes = read(status >= 400 ? conn.getErrorStream() : conn.getInputStream(), deadline);
+                byte[] bytes = Deadlines.readBody(status >= 400 ? conn.getErrorStream() : conn.getInputStream(),
+                        deadline, MAX_BODY);
                 if (!deadline.finish()) {
                     throw new Deadlines.DeadlinePassed();
                 }
@@ -169,28 +168,6 @@ final class VaultHttp {
         }
     }
 
-    /**
-     * Reads the whole body (so the connection can be reused), in chunks, giving up as soon as the deadline passed or
-     * the answer grows absurdly large. Closed only when complete: a failed read is disconnected by the caller.
-     */
-    private static byte[] read(InputStream in, Deadlines.Deadline deadline) throws IOException {
-        if (in == null) {
-            return new byte[0];
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-            if (deadline.passed()) {
-                throw new Deadlines.DeadlinePassed();
-            }
-            bytes.write(chunk, 0, n);
-            if (bytes.size() > MAX_BODY) {
-                throw new IOException("answer larger than " + MAX_BODY + " bytes");
-            }
-        }
-        in.close();
-        return bytes.toByteArray();
-    }
 
     static ObjectMapper json() {
         return JSON;

@@ -1,0 +1,33 @@
+package io.noxus.secretsagent.backend.azure;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One failed call to the vault, Entra or the identity endpoint, classified: transient (unreachable, timed out,
+ * throttled, a 5xx) or permanent (refused, missing, disabled, TLS, malformed). The message names what was asked of
+ * whom and why it failed, never a value nor a response body beyond the service's error codes.
+ */
+final class AzureCallException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean transientFailure;
+    private final transient Optional<Duration> retryAfter;
+
+    AzureCallException(boolean transientFailure, String message) {
+        this(transientFailure, message, Optional.empty());
+    }
+
+    AzureCallException(boolean transientFailure, String message, Optional<Duration> retryAfter) {
+        super(message, null, false, false);
+        this.transientFailure = transientFailure;
+        this.retryAfter = retryAfter;
+    }
+
+    boolean isTransient() {
+        return transientFailure;
+    }
+
+    Optional<Duration> retryAfter() {
+        return retryAfter == null ? Optional.empty() : retryAfter;
+    }
+}

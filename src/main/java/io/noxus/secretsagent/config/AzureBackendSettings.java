@@ -1,0 +1,43 @@
+package io.noxus.secretsagent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * An Azure Key Vault backend: one vault, one explicit credential (no chain that silently tries everything).
+ *
+ * @param vaultUrl       {@code https://NAME.vault.azure.net} (or a national cloud's vault domain)
+ * @param authorityHost  the Entra host that issues tokens to service principals (national clouds differ)
+ * @param caFile         a CA bundle to trust instead of the JDK's (a TLS-inspecting proxy's CA)
+ * @param requestTimeout the longest one HTTP request may take, as a whole
+ */
+public record AzureBackendSettings(String name, URI vaultUrl, Credential credential, URI authorityHost,
+                                   Optional<Path> caFile, Duration requestTimeout) implements BackendSettings {
+    public static final String TYPE = "azure-key-vault";
+    public static final URI DEFAULT_AUTHORITY = URI.create("https://login.microsoftonline.com");
+    public static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254/metadata/identity/oauth2/token");
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How the agent proves who it is. */
+    public sealed interface Credential {
+    }
+
+    /** A service principal's client secret, read from a file (never inline). */
+    public record ClientSecret(String tenantId, String clientId, Path secretFile) implements Credential {
+    }
+
+    /** A service principal's certificate: one PEM file with the PKCS#8 private key and the certificate. */
+    public record ClientCertificate(String tenantId, String clientId, Path certificateFile) implements Credential {
+    }
+
+    /** The host's managed identity: system-assigned, or user-assigned by client id, from an IMDS endpoint. */
+    public record ManagedIdentity(Optional<String> clientId, URI endpoint) implements Credential {
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

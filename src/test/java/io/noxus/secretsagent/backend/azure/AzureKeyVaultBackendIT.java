@@ -1,0 +1,301 @@
+package io.noxus.secretsagent.backend.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.config.AzureBackendSettings;
+import io.noxus.secretsagent.config.AzureBackendSettings.Credential;
+import io.noxus.secretsagent.secret.Reference;
+import io.noxus.secretsagent.testsupport.AzureTestServer;
+import io.noxus.secretsagent.testsupport.ManualClock;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The azure-key-vault backend against the Key Vault + Entra test server (whose fidelity AzureSdkConformanceIT proves). */
+class AzureKeyVaultBackendIT {
+    private static final String CANARY = "canary-Zx81-value-never-in-a-message";
+    private static final String CLIENT_SECRET = "it-client-secret-Qq7";
+    private static final Map<String, Object> CONFIG = new LinkedHashMap<>();
+    private static final Path DIR;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("azure-backend-it-");
+            Path pem = AzureTestServer.clientCertificate(DIR, "sp-cert");
+            AzureTestServer.clientCertificate(DIR, "stranger");
+            Files.writeString(DIR.resolve("client-secret"), CLIENT_SECRET + "\n");
+            Files.writeString(DIR.resolve("wrong-secret"), "not-it\n");
+            Map<String, Object> secrets = new LinkedHashMap<>();
+            IntStream.range(0, 50).forEach(i -> secrets.put(String.format("bulk-%02d", i),
+                    List.of(Map.of("value", CANARY + "-bulk-" + i))));
+            secrets.put("database-url", List.of(Map.of("value", CANARY + "-db")));
+            secrets.put("platform", List.of(Map.of("value", "{\"api_key\": \"" + CANARY + "-key\", \"port\": 5432}")));
+            secrets.put("pinned", List.of(Map.of("value", CANARY + "-old"), Map.of("value", CANARY + "-new")));
+            secrets.put("disabled", List.of(Map.of("value", CANARY + "-d", "enabled", false)));
+            secrets.put("expired", List.of(Map.of("value", CANARY + "-e", "exp", 1_000_000_000)));
+            secrets.put("not-yet", List.of(Map.of("value", CANARY + "-n", "nbf", 4_000_000_000L)));
+            CONFIG.put("tenant", AzureTestServer.TENANT);
+            CONFIG.put("vaults", List.of(AzureTestServer.VAULT));
+            CONFIG.put("secrets", secrets);
+            CONFIG.put("clients", Map.of("sp-secret", Map.of("secret", CLIENT_SECRET),
+                    "sp-cert", Map.of("certificate", pem.resolveSibling("sp-cert.crt").toString())));
+            CONFIG.put("managed_identities", Map.of("system", Map.of("allow", List.of("*")),
+                    "mi-user", Map.of("allow", List.of("database-url"))));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @RegisterExtension
+    static final AzureTestServer AZURE = new AzureTestServer(CONFIG);
+
+    @BeforeEach
+    void countFromHere() {
+        AZURE.resetRequests();
+    }
+
+    private static Credential clientSecret(String file) {
+        return new AzureBackendSettings.ClientSecret(AzureTestServer.TENANT, "sp-secret", DIR.resolve(file));
+    }
+
+    private static AzureBackendSettings settings(Credential credential) {
+        return new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl()), credential,
+                URI.create(AZURE.authorityHost()), Optional.of(AZURE.caFile()), Duration.ofSeconds(10));
+    }
+
+    private static AzureKeyVaultBackend backend(Credential credential, Clock clock) {
+        return new AzureKeyVaultBackend(settings(credential), clock);
+    }
+
+    private static Set<Reference> refs(String... paths) {
+        Set<Reference> out = new LinkedHashSet<>();
+        for (String path : paths) {
+            out.add(new Reference("azure", path, Optional.empty()));
+        }
+        return out;
+    }
+
+    private static String value(Map<Reference, Fetched> fetched, String path) {
+        Fetched f = fetched.get(new Reference("azure", path, Optional.empty()));
+        assertThat(f).as(path).isInstanceOf(Fetched.Found.class);
+        return ((Fetched.Found) f).document().whole().orElseThrow().text().orElseThrow();
+    }
+
+    private static BackendException failure(Map<Reference, Fetched> fetched, String path) {
+        Fetched f = fetched.get(new Reference("azure", path, Optional.empty()));
+        assertThat(f).as(path).isInstanceOf(Fetched.Failed.class);
+        BackendException e = ((Fetched.Failed) f).failure();
+        assertThat(e.getMessage()).contains("azure:" + path).doesNotContain(CANARY).doesNotContain(CLIENT_SECRET);
+        return e;
+    }
+
+    private static String[] bulk() {
+        return IntStream.range(0, 50).mapToObj(i -> String.format("bulk-%02d", i)).toArray(String[]::new);
+    }
+
+    @Test
+    void fiftySecretsCostFiftyTwoRequestsFirstAndThreeListPagesWhenUnchanged() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        Map<Reference, Fetched> first = backend.fetch(refs(bulk()));
+        assertThat(value(first, "bulk-07")).isEqualTo(CANARY + "-bulk-7");
+        List<AzureTestServer.Request> firstCycle = AZURE.requests();
+        // challenge (401), token, 50 gets
+        assertThat(firstCycle).hasSize(52);
+        assertThat(firstCycle.get(0).status()).isEqualTo(401);
+        assertThat(firstCycle.get(1).path()).endsWith("/oauth2/v2.0/token");
+        assertThat(backend.requests()).isEqualTo(52);
+
+        AZURE.resetRequests();
+        Map<Reference, Fetched> second = backend.fetch(refs(bulk()));
+        assertThat(value(second, "bulk-49")).isEqualTo(CANARY + "-bulk-49");
+        List<AzureTestServer.Request> unchanged = AZURE.requests();
+        // the vault holds 56 secrets: 3 list pages of at most 25, no get, no token
+        assertThat(unchanged).extracting(AzureTestServer.Request::path).containsOnly("/secrets").hasSize(3);
+        assertThat(unchanged).allMatch(r -> r.status() == 200);
+    }
+
+    @Test
+    void onlyTheSecretWithANewVersionIsFetchedAgain() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        backend.fetch(refs("database-url", "bulk-01", "bulk-02"));
+        AZURE.putSecret("bulk-02", Map.of("value", CANARY + "-rotated"));
+        AZURE.resetRequests();
+        Map<Reference, Fetched> after = backend.fetch(refs("database-url", "bulk-01", "bulk-02"));
+        assertThat(value(after, "bulk-02")).isEqualTo(CANARY + "-rotated");
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                .containsExactly("/secrets", "/secrets", "/secrets", "/secrets/bulk-02");
+    }
+
+    @Test
+    void aClientCertificateAssertionWithX5tGetsATokenAndTheSecret() {
+        Credential cert = new AzureBackendSettings.ClientCertificate(AzureTestServer.TENANT, "sp-cert",
+                DIR.resolve("sp-cert.pem"));
+        assertThat(value(backend(cert, Clock.systemUTC()).fetch(refs("database-url")), "database-url"))
+                .isEqualTo(CANARY + "-db");
+        assertThat(AZURE.requests()).anyMatch(r -> r.identity().equals("sp-cert") && r.isVault()
+                && r.status() == 200);
+    }
+
+    @Test
+    void aCertificateTheTenantDoesNotKnowIsRefusedPermanentlyWithTheEntraCode() {
+        Credential cert = new AzureBackendSettings.ClientCertificate(AzureTestServer.TENANT, "sp-cert",
+                DIR.resolve("stranger.pem"));
+        BackendException e = failure(backend(cert, Clock.systemUTC()).fetch(refs("database-url")), "database-url");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("AADSTS700027").contains("sp-cert");
+    }
+
+    @Test
+    void aWrongClientSecretIsRefusedPermanentlyWithoutTheSecretInTheMessage() {
+        BackendException e = failure(backend(clientSecret("wrong-secret"), Clock.systemUTC())
+                .fetch(refs("database-url")), "database-url");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("AADSTS7000215").doesNotContain("not-it");
+    }
+
+    @Test
+    void systemAndUserAssignedManagedIdentitiesReadFromTheImdsEndpoint() {
+        Credential system = new AzureBackendSettings.ManagedIdentity(Optional.empty(),
+                URI.create(AZURE.imdsEndpoint()));
+        Credential user = new AzureBackendSettings.ManagedIdentity(Optional.of("mi-user"),
+                URI.create(AZURE.imdsEndpoint()));
+        assertThat(value(backend(system, Clock.systemUTC()).fetch(refs("database-url")), "database-url"))
+                .isEqualTo(CANARY + "-db");
+        assertThat(value(backend(user, Clock.systemUTC()).fetch(refs("database-url")), "database-url"))
+                .isEqualTo(CANARY + "-db");
+        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault)
+                .filteredOn(r -> r.status() == 200).extracting(AzureTestServer.Request::identity)
+                .containsExactly("mi:system", "mi:mi-user");
+    }
+
+    @Test
+    void aUserAssignedIdentityAllowedOneSecretIsForbiddenTheOthersAndStillSeesChanges() {
+        AzureKeyVaultBackend backend = backend(new AzureBackendSettings.ManagedIdentity(Optional.of("mi-user"),
+                URI.create(AZURE.imdsEndpoint())), Clock.systemUTC());
+        Map<Reference, Fetched> first = backend.fetch(refs("database-url", "bulk-03"));
+        BackendException e = failure(first, "bulk-03");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("ForbiddenByRbac").contains(AZURE.vaultUrl());
+        // no list permission: the next cycle gets the secret again instead of listing
+        AZURE.resetRequests();
+        assertThat(value(backend.fetch(refs("database-url")), "database-url")).isEqualTo(CANARY + "-db");
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                .containsExactly("/secrets", "/secrets/database-url");
+    }
+
+    @Test
+    void eachVaultErrorIsClassifiedAndNamesTheReferenceAndVault() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        Map<Reference, Fetched> fetched = backend.fetch(refs("no-such-secret", "disabled", "expired", "not-yet",
+                "bad_name!"));
+        assertThat(failure(fetched, "no-such-secret")).satisfies(e -> {
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.getMessage()).contains("SecretNotFound").contains(AZURE.vaultUrl());
+        });
+        assertThat(failure(fetched, "disabled").getMessage()).contains("is disabled").contains("SecretDisabled");
+        assertThat(failure(fetched, "expired").getMessage()).contains("expired at 2001-09-09T01:46:40Z");
+        assertThat(failure(fetched, "not-yet").getMessage()).contains("not valid before");
+        assertThat(failure(fetched, "bad_name!").getMessage()).contains("1 to 127 letters, digits and '-'");
+        assertThat(fetched.values()).allMatch(f -> f instanceof Fetched.Failed failed
+                && !failed.failure().isTransient());
+    }
+
+    @Test
+    void throttlingIsTransientAndCarriesRetryAfterToTheDaemon() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        backend.fetch(refs("database-url"));
+        AZURE.throttle(1, 17);
+        BackendException e = failure(backend.fetch(refs("bulk-05")), "bulk-05");
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(17));
+    }
+
+    @Test
+    void aVaultWhoseCaIsNotTrustedFailsOnTlsUntilCaFileNamesIt() {
+        AzureBackendSettings noCa = new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl()),
+                clientSecret("client-secret"), URI.create(AZURE.authorityHost()), Optional.empty(),
+                Duration.ofSeconds(10));
+        BackendException e = failure(new AzureKeyVaultBackend(noCa, Clock.systemUTC()).fetch(refs("database-url")),
+                "database-url");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("TLS with " + AZURE.vaultUrl()).contains("ca_file");
+    }
+
+    @Test
+    void anUnreachableVaultIsTransient() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        AzureBackendSettings gone = new AzureBackendSettings("azure",
+                URI.create("https://noxus-test.vault.azure.net:" + closed), clientSecret("client-secret"),
+                URI.create(AZURE.authorityHost()), Optional.of(AZURE.caFile()), Duration.ofSeconds(5));
+        BackendException e = failure(new AzureKeyVaultBackend(gone, Clock.systemUTC()).fetch(refs("database-url")),
+                "database-url");
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.getMessage()).contains("cannot reach");
+    }
+
+    @Test
+    void aJsonKeyAndAPinnedVersionAreServedAndThePinIsNeverFetchedTwice() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        Reference platform = new Reference("azure", "platform", Optional.empty());
+        Map<Reference, Fetched> fetched = backend.fetch(Set.of(platform));
+        assertThat(((Fetched.Found) fetched.get(platform)).document().value(Reference.parse("azure:platform#port"))
+                .text()).contains("5432");
+        String pin = ((Fetched.Found) backend.fetch(refs("pinned")).get(refs("pinned").iterator().next()))
+                .document().version().orElseThrow();
+        String newer = AZURE.putSecret("pinned", Map.of("value", CANARY + "-newest"));
+        assertThat(newer).isNotEqualTo(pin);
+        AZURE.resetRequests();
+        assertThat(value(backend.fetch(refs("pinned?version=" + pin)), "pinned?version=" + pin))
+                .isEqualTo(CANARY + "-new");
+        assertThat(value(backend.fetch(refs("pinned?version=" + pin)), "pinned?version=" + pin))
+                .isEqualTo(CANARY + "-new");
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                .containsExactly("/secrets/pinned/" + pin);
+    }
+
+    @Test
+    void aChallengeForAnotherResourceGetsNoTokenAndFailsPermanently() {
+        AZURE.challengeResource("https://evil.example");
+        try {
+            BackendException e = failure(backend(clientSecret("client-secret"), Clock.systemUTC())
+                    .fetch(refs("database-url")), "database-url");
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.getMessage()).contains("https://evil.example", "not its own domain");
+            assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                    .containsExactly("/secrets/database-url");
+        } finally {
+            AZURE.challengeResource(null);
+        }
+    }
+
+    @Test
+    void aTokenIsReusedUntilFiveMinutesBeforeItExpiresThenReplaced() {
+        ManualClock clock = new ManualClock();
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), clock);
+        backend.fetch(refs("bulk-10"));
+        clock.advance(Duration.ofMinutes(54));
+        backend.fetch(refs("bulk-11"));
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().endsWith("/token")).hasSize(1);
+        clock.advance(Duration.ofMinutes(2));
+        backend.fetch(refs("bulk-12"));
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().endsWith("/token")).hasSize(2);
+    }
+}

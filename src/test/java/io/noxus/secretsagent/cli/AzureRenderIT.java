@@ -1,0 +1,145 @@
+package io.noxus.secretsagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.noxus.secretsagent.testsupport.AzureTestServer;
+import io.noxus.secretsagent.testsupport.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code render} of a config that mixes {@code file:} and {@code azure:} references, through the CLI, against the
+ * Key Vault + Entra test server: one backend per credential type (client secret, client certificate, managed
+ * identity), a JSON key, a bulk mapping by name prefix (disabled secrets left out), the request count of a render, and a failing secret that fails only its output, keeps
+ * the previous bytes and shows no value anywhere.
+ */
+class AzureRenderIT {
+    private static final String CANARY = "canary-AzR3nd3r";
+    private static final Map<String, Object> SERVER = new LinkedHashMap<>();
+    private static final Path CERTS;
+
+    static {
+        try {
+            CERTS = Files.createTempDirectory("azure-render-it-");
+            Path pem = AzureTestServer.clientCertificate(CERTS, "sp-cert");
+            SERVER.put("tenant", AzureTestServer.TENANT);
+            SERVER.put("vaults", List.of(AzureTestServer.VAULT));
+            SERVER.put("clients", Map.of("sp-secret", Map.of("secret", "render-it-secret"),
+                    "sp-cert", Map.of("certificate", pem.resolveSibling("sp-cert.crt").toString())));
+            SERVER.put("managed_identities", Map.of("system", Map.of("allow", List.of("*"))));
+            SERVER.put("secrets", Map.of(
+                    "database-url", List.of(Map.of("value", CANARY + "-postgres://db/noxus")),
+                    "platform", List.of(Map.of("value", "{\"openai_key\": \"" + CANARY + "-sk\"}")),
+                    "signing-key", List.of(Map.of("value", CANARY + "-sig")),
+                    "bank-api-key", List.of(Map.of("value", CANARY + "-bank")),
+                    "workers-etl-db", List.of(Map.of("value", CANARY + "-etl")),
+                    "Workers-OpenAI-Key", List.of(Map.of("value", CANARY + "-oai")),
+                    "workers-retired", List.of(Map.of("value", CANARY + "-old", "enabled", false))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @RegisterExtension
+    static final AzureTestServer AZURE = new AzureTestServer(SERVER);
+
+    @TempDir
+    Path dir;
+    private Path config;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        PrivateFiles.write(dir, "client-secret", "render-it-secret\n");
+        PrivateFiles.write(dir, "secrets.yaml", "REDIS_PASSWORD: \"" + CANARY + "-redis\"\n");
+        String common = "vault_url: " + AZURE.vaultUrl() + ", ca_file: " + AZURE.caFile() + ", authority_host: "
+                + AZURE.authorityHost();
+        config = PrivateFiles.write(dir, "config.yaml", """
+                roots: [out]
+                state_dir: out/.state
+                backends:
+                  file: {type: file, path: secrets.yaml}
+                  azsecret: {type: azure-key-vault, COMMON,
+                    client_secret: {tenant_id: TENANT, client_id: sp-secret, secret_file: client-secret}}
+                  azcert: {type: azure-key-vault, COMMON,
+                    client_certificate: {tenant_id: TENANT, client_id: sp-cert, certificate_file: CERT}}
+                  azmi: {type: azure-key-vault, COMMON, managed_identity: {endpoint: "IMDS"}}
+                services:
+                  backend: {role: backend, output: {path: out/backend.env, format: systemd}}
+                  worker-finance: {role: worker, pool: finance, output: {path: out/worker-finance.env, format: dotenv}}
+                main_env: {output: {path: out/env.vm, format: shell}}
+                mappings:
+                  - {env: REDIS_PASSWORD, ref: "file:REDIS_PASSWORD", scope: global}
+                  - {env: DATABASE_URL, ref: "azsecret:database-url", scope: "service:backend"}
+                  - {env: OPENAI_KEY, ref: "azcert:platform#openai_key", scope: "service:backend"}
+                  - {env: SIGNING_KEY, ref: "azmi:signing-key", scope: "service:backend"}
+                  - {env: BANK_API_KEY, ref: "azsecret:bank-api-key", scope: "pool:finance"}
+                  - {bulk: "azsecret:workers-*", prefix: W_, transform: upper, scope: workers}
+                """.replace("COMMON", common).replace("TENANT", AzureTestServer.TENANT)
+                .replace("CERT", CERTS.resolve("sp-cert.pem").toString()).replace("IMDS", AZURE.imdsEndpoint()));
+        AZURE.putSecret("bank-api-key", Map.of("value", CANARY + "-bank", "enabled", true));
+        AZURE.resetRequests();
+    }
+
+    @Test
+    void rendersFileAndAzureReferencesThroughEachCredentialType() throws IOException {
+        InProcess.Run run = render();
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(vars("backend.env")).isEqualTo("DATABASE_URL=\"" + CANARY + "-postgres://db/noxus\"\n"
+                + "OPENAI_KEY=\"" + CANARY + "-sk\"\nREDIS_PASSWORD=\"" + CANARY + "-redis\"\nSIGNING_KEY=\""
+                + CANARY + "-sig\"\n");
+        assertThat(vars("worker-finance.env")).isEqualTo("BANK_API_KEY=\"" + CANARY + "-bank\"\n"
+                + "REDIS_PASSWORD=\"" + CANARY + "-redis\"\nW_ETL_DB=\"" + CANARY + "-etl\"\nW_OPENAI_KEY=\"" + CANARY
+                + "-oai\"\n");
+        assertThat(run.all()).doesNotContain(CANARY);
+        // per backend: challenge, token, its gets (azsecret: two secrets, one list page, the two enabled workers-*)
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().endsWith("/token") || r.path().contains("/metadata/"))
+                .extracting(AzureTestServer.Request::identity)
+                .containsExactlyInAnyOrder("sp-secret", "sp-cert", "mi:system");
+        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).hasSize(3 + 4 + 1 + 2);
+    }
+
+    @Test
+    void aDisabledSecretFailsOnlyItsOutputKeepsThePreviousBytesAndLeaksNothing() throws IOException {
+        assertThat(render().exit()).isZero();
+        String worker = read("worker-finance.env");
+        AZURE.patchSecret("bank-api-key", Map.of("enabled", false));
+        PrivateFiles.write(dir, "secrets.yaml", "REDIS_PASSWORD: \"" + CANARY + "-redis-2\"\n");
+
+        InProcess.Run run = render("--diff");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("worker-finance", "FAILED, previous content kept",
+                "azsecret:bank-api-key: secret bank-api-key is disabled in vault " + AZURE.vaultUrl());
+        assertThat(read("worker-finance.env")).isEqualTo(worker);
+        assertThat(read("backend.env")).contains(CANARY + "-redis-2");
+        assertThat(run.all()).doesNotContain(CANARY).doesNotContain("render-it-secret");
+    }
+
+    private InProcess.Run render(String... extra) {
+        String[] args = new String[4 + extra.length];
+        args[0] = "render";
+        args[1] = "--no-act";
+        args[2] = "-c";
+        args[3] = config.toString();
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        return InProcess.run(args);
+    }
+
+    private String vars(String name) throws IOException {
+        return read(name).replaceFirst("^# Managed by noxus-secrets-agent[^\n]*\n", "");
+    }
+
+    private String read(String name) throws IOException {
+        return Files.readString(dir.resolve("out").resolve(name), StandardCharsets.UTF_8);
+    }
+}
