@@ -13,10 +13,11 @@
 #   .tools/bin/kubecheck     tools/kubecheck built with Go (strict decoding with k8s.io/api, ESO CRD schemas)
 #   .tools/eso-crds          the CRDs (openAPIV3Schema) of External Secrets Operator, from its pinned Go module zip
 #   .tools/bin/helm          helm v3, built with `go install` from the Go module proxy
-# and, only when asked by name (scripts/install-test-tools.sh awscli), for scripts/bench/:
+# and, only when asked by name (scripts/install-test-tools.sh awscli consul-template), for scripts/bench/:
 #   .tools/awscli-venv       the AWS CLI v1 from PyPI
+#   .tools/bin/consul-template  consul-template, built with `go install` from the Go module proxy
 # Idempotent: a step whose pinned inputs are unchanged is skipped, and nothing is printed then.
-# Needs only the package registries (PyPI, Go module proxy, Debian's archive through apt-get download). Usage: scripts/install-test-tools.sh [awscli]
+# Needs only the package registries (PyPI, Go module proxy, Debian's archive through apt-get download). Usage: scripts/install-test-tools.sh [awscli] [consul-template]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +37,7 @@ PYTHON_MIN=3.10          # python-dotenv 1.2.x requires it
 GO_MIN=1.24              # tools/envreaders/go.mod (compose-go v2.16.x) requires it
 MOTO_VERSION=5.2.5       # moto[server]; its dependencies are pinned by scripts/moto-constraints.txt
 AWSCLI_VERSION=1.46.2    # benchmark only
+CONSUL_TEMPLATE_VERSION=v0.41.1  # benchmark only (scripts/bench/peers.sh); `go install`ed, its go.sum pins every dependency
 ANSIBLE_CORE_VERSION=2.19.14  # the last line for Python 3.11 (2.20 needs 3.12); dependencies: scripts/ansible-constraints.txt
 AZURE_KEYVAULT_SECRETS_VERSION=4.12.0  # azure-keyvault-secrets; with azure-identity, dependencies: scripts/azure-constraints.txt
 AZURE_IDENTITY_VERSION=1.27.0
@@ -232,6 +234,18 @@ install_awscli() {
   pip_venv "awscli $AWSCLI_VERSION" "$TOOLS/awscli-venv" "awscli==$AWSCLI_VERSION" "awscli==$AWSCLI_VERSION"
 }
 
+install_consul_template() {
+  local stamp; stamp="$CONSUL_TEMPLATE_VERSION $(go env GOVERSION)"
+  if [ -x "$TOOLS/bin/consul-template" ] && stamp_ok "$TOOLS/consul-template.installed" "$stamp"; then
+    return
+  fi
+  echo "install-test-tools: consul-template $CONSUL_TEMPLATE_VERSION -> .tools/bin/consul-template (go install)"
+  (cd "$TOOLS" && go_env && GOFLAGS="-modcacherw -buildvcs=false" quietly go install -trimpath \
+    "github.com/hashicorp/consul-template@$CONSUL_TEMPLATE_VERSION")
+  "$TOOLS/bin/consul-template" -version >/dev/null 2>&1 || die "the built consul-template does not run"
+  echo "$stamp" > "$TOOLS/consul-template.installed"
+}
+
 # ---- promtool and node_exporter (Debian packages, unpacked) -----------------------------------
 # apt-get download + dpkg-deb -x rather than apt-get install: installing would add a prometheus user and start a
 # Prometheus server on :9090 and node_exporter on :9100 on the test machine. Both binaries need only libc.
@@ -290,7 +304,8 @@ install_azure_sdk
 for extra in "$@"; do
   case "$extra" in
     awscli) install_awscli ;;
-    *) die "unknown extra tool '$extra'; known: awscli" ;;
+    consul-template) install_consul_template ;;
+    *) die "unknown extra tool '$extra'; known: awscli, consul-template" ;;
   esac
 done
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Records target/classes.lst: the classes a render, a check, a status and a few daemon cycles of the bundled example
-# load. Run by `mvn package` (exec-maven-plugin) after the jar is built; the launcher turns the list into a CDS archive
+# load, and two renders through the vault backend against a throw-away OpenBao (when the test tools are installed).
+# Run by `mvn package` (exec-maven-plugin) after the jar is built; the launcher turns the list into a CDS archive
 # for the JVM of the host it runs on (an archive only works with the JVM build that made it, so none is shipped).
 # The example's unit actions become /bin/true commands: training acts (the action code is loaded) on nothing.
 # Usage: packaging/cds/train.sh TARGET_DIR
@@ -42,7 +43,56 @@ kill -TERM "$pid"
 { wait "$pid"; } 2>/dev/null || true
 run status status -c "$cfg" >/dev/null
 run version version >/dev/null
+# A render through the vault backend (token auth, KV v2 with its mount looked up, field and bulk references, systemd
+# and dotenv outputs), twice (created, then unchanged), against a throw-away OpenBao dev server on a free 127.0.0.1
+# port, when the test tools are installed (.tools/bin/bao from scripts/install-test-tools.sh, python3 to find the
+# port). Without them the list is trained without it, as before, and a vault render loads its classes from the jar.
+vault_lists=
+bao=.tools/bin/bao
+if [ -x "$bao" ] && command -v python3 >/dev/null 2>&1; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    token=train-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+    "$bao" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" -dev-no-store-token \
+        >"$work/bao.log" 2>&1 &
+    bao_pid=$!
+    trap 'kill "$bao_pid" 2>/dev/null || true' EXIT
+    i=0
+    until BAO_ADDR="http://127.0.0.1:$port" "$bao" status >/dev/null 2>&1; do
+        i=$((i + 1))
+        if [ "$i" -gt 100 ]; then echo "train.sh: the OpenBao dev server did not start; see $work/bao.log" >&2; exit 1; fi
+        sleep 0.1
+    done
+    BAO_ADDR="http://127.0.0.1:$port" BAO_TOKEN="$token" "$bao" kv put secret/train/platform \
+        database_url=postgres://train@db/noxus redis_url=redis://cache:6379/0 >/dev/null
+    BAO_ADDR="http://127.0.0.1:$port" BAO_TOKEN="$token" "$bao" kv put secret/train/custom-nodes \
+        weather_api_key=train-w search_api_key=train-s >/dev/null
+    mkdir -p "$work/vault"
+    printf '%s' "$token" > "$work/vault/token"
+    cat > "$work/vault/config.yaml" <<EOF
+roots: [out]
+state_dir: out/.state
+backends:
+  vault: {type: vault, address: "http://127.0.0.1:$port", auth: {method: token, token_file: token}}
+services:
+  backend: {role: backend, output: {path: out/backend.env, format: systemd}}
+  worker: {role: worker, pool: general, output: {path: out/worker.env, format: dotenv}}
+mappings:
+  - {env: DATABASE_URL, ref: "vault:secret/train/platform#database_url", scope: global}
+  - {env: REDIS_URL, ref: "vault:secret/train/platform#redis_url", scope: global}
+  - {bulk: "vault:secret/train/custom-nodes", prefix: NODE_, transform: upper, scope: workers}
+EOF
+    chmod 600 "$work/vault/"*
+    run vault-render render -c "$work/vault/config.yaml" --diff --output json >/dev/null
+    run vault-render2 render -c "$work/vault/config.yaml" >/dev/null
+    kill "$bao_pid" 2>/dev/null || true
+    { wait "$bao_pid"; } 2>/dev/null || true
+    trap - EXIT
+    vault_lists="$work/vault-render.lst $work/vault-render2.lst"
+else
+    echo "train.sh: no .tools/bin/bao (scripts/install-test-tools.sh) or no python3: class list trained without a vault render" >&2
+fi
 # One list, first occurrence kept (the order is the load order, which the archive dump follows).
+# shellcheck disable=SC2086
 awk '!seen[$0]++' "$work/render.lst" "$work/render2.lst" "$work/check.lst" "$work/daemon.lst" "$work/status.lst" \
-    "$work/version.lst" > "$target/classes.lst"
+    "$work/version.lst" $vault_lists > "$target/classes.lst"
 rm -rf "$work"
