@@ -146,9 +146,14 @@ class PackagesIT {
         // Every command's help reads like a manual page: options, exit status, files, environment.
         for (String command : List.of("render", "check", "daemon", "status")) {
             assertThat(ok(link.toString(), command, "--help").stdoutText()).contains("Usage: noxus-secrets-agent " + command,
-                    "--config", "Exit status:", "  2   render --detailed-exitcode: something changed", "Files:",
-                    "/etc/noxus-secrets-agent/config.yaml", "Environment:", "NOXUS_AGENT_JAVA_OPTS");
+                    "--config", "Exit status", "Files:", "/etc/noxus-secrets-agent/config.yaml", "Environment:",
+                    "NOXUS_AGENT_JAVA_OPTS");
         }
+        // status --check has exit codes of its own (monitoring); the others share the top command's.
+        assertThat(ok(link.toString(), "render", "--help").stdoutText()).contains("Exit status:",
+                "  2   render --detailed-exitcode: something changed");
+        assertThat(ok(link.toString(), "status", "--help").stdoutText()).contains("Exit status with --check:",
+                "  2   CRITICAL: not running, or no readable state");
     }
 
     @Test

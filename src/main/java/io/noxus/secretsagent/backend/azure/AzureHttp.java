@@ -2,12 +2,11 @@ package io.noxus.secretsagent.backend.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.noxus.secretsagent.backend.vault.Deadlines;
+import io.noxus.secretsagent.backend.Deadlines;
 import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -112,20 +111,9 @@ final class AzureHttp {
         try (Deadlines.Deadline deadline = deadlines.start(conn, Duration.ofMillis(timeoutMillis))) {
             try {
                 conn.setRequestMethod(method);
-                if (body != null) {
-                    conn.setDoOutput(true);
-                    try (OutputStream out = conn.getOutputStream()) {
-                        out.write(body);
-                    }
-                }
-                int status = conn.getResponseCode();
-                deadline.enterBody();
-                byte[] bytes = Deadlines.readBody(status >= 400 ? conn.getErrorStream() : conn.getInputStream(),
-                        deadline, MAX_BODY);
-                if (!deadline.finish()) {
-                    throw new Deadlines.DeadlinePassed();
-                }
-                return new Answer(status, parse(bytes), Optional.ofNullable(conn.getHeaderField("Retry-After")),
+                Deadlines.Exchange exchange = deadline.exchange(body, MAX_BODY);
+                int status = exchange.status();
+                return new Answer(status, parse(exchange.body()), Optional.ofNullable(conn.getHeaderField("Retry-After")),
                         Optional.ofNullable(conn.getHeaderField("WWW-Authenticate")));
             } catch (IOException e) {
                 conn.disconnect(); // never back to the keep-alive pool mid-answer

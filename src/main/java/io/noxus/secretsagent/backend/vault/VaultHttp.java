@@ -2,9 +2,9 @@ package io.noxus.secretsagent.backend.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noxus.secretsagent.backend.Deadlines;
 import io.noxus.secretsagent.config.VaultBackendSettings;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -91,19 +91,12 @@ final class VaultHttp {
             try {
                 conn.setRequestMethod(method);
                 if (body.isPresent()) {
-                    conn.setDoOutput(true);
                     conn.setRequestProperty("Content-Type", "application/json");
-                    try (OutputStream out = conn.getOutputStream()) {
-                        out.write(JSON.writeValueAsBytes(body.get()));
-                    }
                 }
-                int status = conn.getResponseCode();
-                deadline.enterBody();
-                byte[] bytes = Deadlines.readBody(status >= 400 ? conn.getErrorStream() : conn.getInputStream(),
-                        deadline, MAX_BODY);
-                if (!deadline.finish()) {
-                    throw new Deadlines.DeadlinePassed();
-                }
+                Deadlines.Exchange exchange = deadline.exchange(body.isPresent() ? JSON.writeValueAsBytes(body.get())
+                        : null, MAX_BODY);
+                int status = exchange.status();
+                byte[] bytes = exchange.body();
                 if (status >= 200 && status < 300) {
                     return parse(apiPath, bytes, status);
                 }

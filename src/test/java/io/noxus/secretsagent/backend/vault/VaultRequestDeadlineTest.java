@@ -3,6 +3,7 @@ package io.noxus.secretsagent.backend.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.noxus.secretsagent.backend.Deadlines;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.testsupport.Answers;

@@ -1,8 +1,9 @@
-package io.noxus.secretsagent.backend.vault;
+package io.noxus.secretsagent.backend;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -47,7 +48,7 @@ public final class Deadlines {
     }
 
     /** Timers not yet fired nor cancelled (for the tests: a finished request must leave none). */
-    int pending() {
+    public int pending() {
         return timer.getQueue().size();
     }
 
@@ -72,6 +73,10 @@ public final class Deadlines {
         }
         in.close();
         return bytes.toByteArray();
+    }
+
+    /** An answer read whole within its deadline: the status and the body's bytes. */
+    public record Exchange(int status, byte[] body) {
     }
 
     /** Thrown by the reading thread when it finds the deadline passed. */
@@ -109,6 +114,26 @@ public final class Deadlines {
             if (state.compareAndSet(HEAD, REAPED)) {
                 conn.disconnect();
             }
+        }
+
+        /**
+         * One whole exchange within the deadline: sends {@code body} (none when null), reads the status line, the
+         * headers and the whole body (at most {@code maxBytes}). The method and headers are the caller's to set first.
+         */
+        public Exchange exchange(byte[] body, int maxBytes) throws IOException {
+            if (body != null) {
+                conn.setDoOutput(true);
+                try (OutputStream out = conn.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = conn.getResponseCode();
+            enterBody();
+            byte[] bytes = readBody(status >= 400 ? conn.getErrorStream() : conn.getInputStream(), this, maxBytes);
+            if (!finish()) {
+                throw new DeadlinePassed();
+            }
+            return new Exchange(status, bytes);
         }
 
         /** The status line and headers are in: from here the reading thread watches the deadline. */
