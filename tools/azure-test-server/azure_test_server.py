@@ -18,7 +18,10 @@ CONFIG.json:
   {"tenant": "...", "vaults": ["noxus-test"],
    "clients": {"CLIENT_ID": {"secret": "..."} | {"certificate": "/path/cert.pem"}, "allow": ["name", ...] | ["*"]},
    "managed_identities": {"system": {"allow": [...]}, "CLIENT_ID": {"allow": [...]}},
-   "secrets": {"name": [{"value": "...", "enabled": true, "exp": 0, "nbf": 0, "tags": {}, "contentType": "..."}]}}
+   "secrets": {"name": [{"value": "...", "enabled": true, "exp": 0, "nbf": 0, "tags": {}, "contentType": "...",
+                         "created": 0}]}}
+  A version's attributes.created and .updated are its creation time: "created" (epoch seconds) when given, else
+  the server's own clock (1700000000, one second more per version made); a PATCH moves "updated" only.
 
 Test control (HTTPS, no authentication, paths under /_test/):
   POST /_test/secrets/NAME      body like one version above: adds a new version (becomes latest)
@@ -182,8 +185,9 @@ class State:
 
     def add_version(self, name, spec):
         now = self.tick()
+        created = int(spec.get("created", now))  # a test may give a version a known creation time
         version = {"version": pyrandom.token_hex(16), "value": spec["value"],
-                   "enabled": spec.get("enabled", True), "created": now, "updated": now,
+                   "enabled": spec.get("enabled", True), "created": created, "updated": created,
                    "tags": spec.get("tags"), "contentType": spec.get("contentType"),
                    "exp": spec.get("exp"), "nbf": spec.get("nbf")}
         self.secrets.setdefault(name, []).append(version)
@@ -569,7 +573,7 @@ class Handler(BaseHTTPRequestHandler):
                 if method == "PATCH":
                     latest = state.secrets[name][-1]
                     latest.update({k: v for k, v in data.items() if k in ("enabled", "exp", "nbf", "tags")})
-                    latest["updated"] = state.tick()
+                    latest["updated"] = max(state.tick(), latest["updated"] + 1)
                     raise Reply(204, None)
                 if method == "DELETE":
                     state.deleted.add(name)

@@ -15,6 +15,18 @@ public final class BackendException extends AgentException {
     private static final long serialVersionUID = 1L;
     private final boolean transientFailure;
     private final transient Optional<Duration> retryAfter;
+    private transient Optional<Expiry> expiry = Optional.empty();
+
+    /** The value exists but its own expiry has passed (Azure Key Vault's {@code exp}): when it was set, when it expired. */
+    public record Expiry(Optional<java.time.Instant> setAt, java.time.Instant expiresAt) {
+    }
+
+    /** A permanent failure for a value past its own expiry, which the rotation report shows as expired. */
+    public static BackendException expired(Reference ref, String reason, Expiry expiry) {
+        BackendException e = new BackendException(ref, false, reason);
+        e.expiry = Optional.of(expiry);
+        return e;
+    }
 
     public BackendException(Reference ref, boolean transientFailure, String reason) {
         this(ref, transientFailure, reason, Optional.empty());
@@ -34,5 +46,10 @@ public final class BackendException extends AgentException {
     /** How long the server asked us to wait before asking again, when it said so. */
     public Optional<Duration> retryAfter() {
         return retryAfter == null ? Optional.empty() : retryAfter;
+    }
+
+    /** Set when the failure is the value's own expiry having passed. */
+    public Optional<Expiry> expiry() {
+        return expiry == null ? Optional.empty() : expiry;
     }
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
  * What a backend holds at one path: a whole value (a plain string secret), named fields (a Vault path, a JSON
  * secret, a map in the local file), or both (a JSON string is also a whole value). {@code version} is the backend's
  * own version marker when it has one; {@code setAt} is when the backend says that version was set (KV v2
- * {@code created_time}, AWS {@code CreatedDate}), empty where the backend does not say (KV v1, the file backend):
- * never a guess. {@code expiresAt} is an expiry the backend enforces on the value (Azure Key Vault's {@code exp}, when
- * that backend lands); none of the current backends has one.
+ * {@code created_time}, AWS {@code CreatedDate}, Azure Key Vault's {@code attributes.created}), empty where the
+ * backend does not say (KV v1, the file backend): never a guess. {@code expiresAt} is an expiry the value carries
+ * (Azure Key Vault's {@code exp}, which the agent enforces); none of the other backends has one.
  */
 public record SecretDocument(Optional<SecretValue> whole, Map<String, SecretValue> fields, Optional<String> version,
                              Optional<Instant> setAt, Optional<Instant> expiresAt) {

@@ -62,6 +62,11 @@ final class Rotation {
                         doc.expiresAt(), now).with(Optional.ofNullable(schedules.get(ref.document()))
                         .map(s -> new RotationReport.Schedule(s.enabled(), s.lastRotated(), s.nextRotation()))));
             } catch (BackendException e) {
+                if (e.expiry().isPresent()) { // past its own expiry (Azure exp): an expired row, not a failure
+                    rows.add(RotationReport.judge(ref.toString(), variables, reached, policy, e.expiry().get().setAt(),
+                            Optional.of(e.expiry().get().expiresAt()), now));
+                    return;
+                }
                 rows.add(RotationReport.failed(ref.toString(), variables, reached, policy, e.getMessage()));
             }
         });

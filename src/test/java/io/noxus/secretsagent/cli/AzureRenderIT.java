@@ -3,11 +3,17 @@ package io.noxus.secretsagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.AzureTestServer;
+import io.noxus.secretsagent.testsupport.ManualClock;
+import io.noxus.secretsagent.testsupport.TestHosts;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +32,8 @@ class AzureRenderIT {
     private static final String CANARY = "canary-AzR3nd3r";
     private static final Map<String, Object> SERVER = new LinkedHashMap<>();
     private static final Path CERTS;
+    private static final Instant SET = Instant.parse("2025-06-15T14:13:20Z");
+    private static final Instant NOW = SET.plus(Duration.ofDays(100).plusHours(12));
 
     static {
         try {
@@ -43,7 +51,13 @@ class AzureRenderIT {
                     "bank-api-key", List.of(Map.of("value", CANARY + "-bank")),
                     "workers-etl-db", List.of(Map.of("value", CANARY + "-etl")),
                     "Workers-OpenAI-Key", List.of(Map.of("value", CANARY + "-oai")),
-                    "workers-retired", List.of(Map.of("value", CANARY + "-old", "enabled", false))));
+                    "workers-retired", List.of(Map.of("value", CANARY + "-old", "enabled", false)),
+                    "openai-key", List.of(Map.of("value", CANARY + "-oa", "created", SET.getEpochSecond())),
+                    "cert-password", List.of(Map.of("value", CANARY + "-cp", "created",
+                            NOW.minus(Duration.ofDays(10)).getEpochSecond(), "exp",
+                            NOW.plus(Duration.ofDays(3)).getEpochSecond())),
+                    "old-token", List.of(Map.of("value", CANARY + "-ot", "created", SET.getEpochSecond(), "exp",
+                            NOW.minus(Duration.ofDays(2)).getEpochSecond()))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -123,6 +137,36 @@ class AzureRenderIT {
         assertThat(read("worker-finance.env")).isEqualTo(worker);
         assertThat(read("backend.env")).contains(CANARY + "-redis-2");
         assertThat(run.all()).doesNotContain(CANARY).doesNotContain("render-it-secret");
+    }
+
+    @Test
+    void checkRotationShowsEachAzureSecretsAgeFromItsCreationAndItsExpiry() throws IOException {
+        Path rotation = PrivateFiles.write(dir, "rotation.yaml", Files.readString(config).replaceFirst(
+                "(?s)mappings:.*", "mappings:\n"
+                        + "  - {env: OPENAI_API_KEY, ref: \"azsecret:openai-key\", scope: \"service:backend\"}\n"
+                        + "  - {env: CERT_PASSWORD, ref: \"azsecret:cert-password\", scope: \"service:backend\"}\n"
+                        + "  - {env: OLD_TOKEN, ref: \"azsecret:old-token\", scope: \"service:backend\"}\n"));
+        InProcess.Run text = InProcess.runHiding(CANARY, TestHosts.on(ManualClock.at(NOW)), "check", "--rotation",
+                "-c", rotation.toString());
+        assertThat(text.exit()).as(text.all()).isEqualTo(1);
+        assertThat(text.out()).isEqualTo("""
+                REFERENCE               FEEDS           SERVICES  SET         AGE    POLICY          STATUS
+                azsecret:openai-key     OPENAI_API_KEY  backend   2025-06-15  100 d  90 d (warn 14)  overdue by 10 d
+                azsecret:cert-password  CERT_PASSWORD   backend   2025-09-14  10 d   90 d (warn 14)  expires in 3 d
+                azsecret:old-token      OLD_TOKEN       backend   2025-06-15  100 d  90 d (warn 14)  expired 2 d ago
+                """);
+        InProcess.Run json = InProcess.runHiding(CANARY, TestHosts.on(ManualClock.at(NOW)), "check", "--rotation",
+                "--output", "json", "-c", rotation.toString());
+        assertThat(json.exit()).isEqualTo(1);
+        JsonNode rows = new ObjectMapper().readTree(json.out()).path("references");
+        assertThat(rows.get(1).path("set_at").asText()).isEqualTo("2025-09-14T02:13:20Z");
+        assertThat(rows.get(1).path("expires_at").asText()).isEqualTo("2025-09-27T02:13:20Z");
+        assertThat(rows.get(2).path("state").asText()).isEqualTo("expired");
+        assertThat(rows.get(2).path("expires_at").asText()).isEqualTo("2025-09-22T02:13:20Z");
+        // the ages came with the gets a check makes anyway: no list, no other request per secret
+        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).extracting(
+                AzureTestServer.Request::path).containsOnly("/secrets/openai-key", "/secrets/cert-password",
+                "/secrets/old-token");
     }
 
     private InProcess.Run render(String... extra) {

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * Azure Key Vault secrets, read with a thin client ({@link AzureHttp}). One attempt per call; the daemon owns
  * retries. The fewest calls: a secret fetched once is kept with its {@code attributes.updated}; on later cycles one
  * list request per 25 secrets of the vault tells which ones changed, and only those are fetched again (pinned
- * versions never change and are never fetched twice). The first vault request is answered with the vault's
+ * versions never change and are never fetched twice). Each document carries, for the rotation report, the version's
+ * {@code attributes.created} (when its value was set: {@code updated} also moves when only attributes change) and
+ * its {@code exp}, both from the get the agent already makes. The first vault request is answered with the vault's
  * challenge: its resource must be the vault's own domain (the request host ends with ".resource", port included),
  * so a token is only ever asked for the vault that is being read.
  */
@@ -132,6 +134,9 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     /** Every enabled secret whose name starts with {@code prefix}, as the fields of one document. */
     private SecretDocument bulk(Reference ref, String prefix, Map<String, Listed> listed) {
         Map<String, SecretValue> fields = new java.util.TreeMap<>();
+        Optional<Instant> oldest = Optional.empty();
+        Optional<Instant> firstExpiry = Optional.empty();
+        boolean everySetAt = true;
         String lower = prefix.toLowerCase(Locale.ROOT);
         for (Listed item : listed.values()) {
             if (!item.name().toLowerCase(Locale.ROOT).startsWith(lower) || item.name().length() == prefix.length()
@@ -140,23 +145,35 @@ public final class AzureKeyVaultBackend implements SecretBackend {
             }
             SecretAddress address = new SecretAddress(item.name(), Optional.empty(), false);
             Reference one = new Reference(ref.backend(), item.name(), Optional.empty());
-            SecretValue value = usable(one, current(address, Optional.of(listed), Optional.empty())).whole()
-                    .orElseThrow();
-            fields.put(SecretAddress.field(prefix, item.name()), value);
+            SecretDocument document = usable(one, current(address, Optional.of(listed), Optional.empty()));
+            fields.put(SecretAddress.field(prefix, item.name()), document.whole().orElseThrow());
+            everySetAt &= document.setAt().isPresent();
+            oldest = earlier(oldest, document.setAt());
+            firstExpiry = earlier(firstExpiry, document.expiresAt());
         }
         if (fields.isEmpty()) {
             throw new BackendException(ref, false, "vault " + vault + " has no enabled secret whose name starts with '"
                     + prefix + "'");
         }
-        return new SecretDocument(Optional.empty(), fields, Optional.empty());
+        // the mapping is as old as its oldest secret and expires with its first one
+        return new SecretDocument(Optional.empty(), fields, Optional.empty(),
+                everySetAt ? oldest : Optional.empty(), firstExpiry);
+    }
+
+    private static Optional<Instant> earlier(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isPresent() && b.get().isBefore(a.get()) ? b : a;
     }
 
     private SecretDocument usable(Reference ref, Kept secret) {
         long now = clock.instant().getEpochSecond();
         if (secret.exp().isPresent() && secret.exp().get() <= now) {
-            throw new BackendException(ref, false, "the secret in vault " + vault + " expired at "
+            throw BackendException.expired(ref, "the secret in vault " + vault + " expired at "
                     + Instant.ofEpochSecond(secret.exp().get()) + " (its exp attribute); set a new version or a "
-                    + "later expiry date");
+                    + "later expiry date", new BackendException.Expiry(secret.document().setAt(),
+                    Instant.ofEpochSecond(secret.exp().get())));
         }
         if (secret.nbf().isPresent() && secret.nbf().get() > now) {
             throw new BackendException(ref, false, "the secret in vault " + vault + " is not valid before "
@@ -209,10 +226,11 @@ public final class AzureKeyVaultBackend implements SecretBackend {
         }
         String id = bundle.path("id").asText("");
         JsonNode attributes = bundle.path("attributes");
+        Optional<Long> exp = epoch(attributes, "exp");
         SecretDocument document = new SecretDocument(Optional.of(SecretValue.of(value.asText())),
-                fields(value.asText()), Optional.of(id.substring(id.lastIndexOf('/') + 1)));
-        return new Kept(document, attributes.path("updated").asLong(-1), epoch(attributes, "exp"),
-                epoch(attributes, "nbf"));
+                fields(value.asText()), Optional.of(id.substring(id.lastIndexOf('/') + 1)),
+                epoch(attributes, "created").map(Instant::ofEpochSecond), exp.map(Instant::ofEpochSecond));
+        return new Kept(document, attributes.path("updated").asLong(-1), exp, epoch(attributes, "nbf"));
     }
 
     private static Optional<Long> epoch(JsonNode attributes, String key) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.Fetched;
+import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.AzureBackendSettings.Credential;
 import io.noxus.secretsagent.secret.Reference;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +34,8 @@ class AzureKeyVaultBackendIT {
     private static final String CLIENT_SECRET = "it-client-secret-Qq7";
     private static final Map<String, Object> CONFIG = new LinkedHashMap<>();
     private static final Path DIR;
+    private static final Instant SET_AT = Instant.parse("2025-06-15T14:13:20Z");
+    private static final Instant EXP = Instant.parse("2099-01-01T00:00:00Z");
 
     static {
         try {
@@ -48,6 +52,8 @@ class AzureKeyVaultBackendIT {
             secrets.put("pinned", List.of(Map.of("value", CANARY + "-old"), Map.of("value", CANARY + "-new")));
             secrets.put("disabled", List.of(Map.of("value", CANARY + "-d", "enabled", false)));
             secrets.put("expired", List.of(Map.of("value", CANARY + "-e", "exp", 1_000_000_000)));
+            secrets.put("aged", List.of(Map.of("value", CANARY + "-aged", "created", SET_AT.getEpochSecond(),
+                    "exp", EXP.getEpochSecond())));
             secrets.put("not-yet", List.of(Map.of("value", CANARY + "-n", "nbf", 4_000_000_000L)));
             CONFIG.put("tenant", AzureTestServer.TENANT);
             CONFIG.put("vaults", List.of(AzureTestServer.VAULT));
@@ -113,6 +119,10 @@ class AzureKeyVaultBackendIT {
         AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
         Map<Reference, Fetched> first = backend.fetch(refs(bulk()));
         assertThat(value(first, "bulk-07")).isEqualTo(CANARY + "-bulk-7");
+        // each document carries its version's creation time (rotation age) from the same answers
+        Instant madeByServer = Instant.ofEpochSecond(1_700_000_000L);
+        assertThat(first.values()).allSatisfy(f -> assertThat(((Fetched.Found) f).document().setAt()).hasValueSatisfying(
+                t -> assertThat(t).isBetween(madeByServer, madeByServer.plusSeconds(1_000))));
         List<AzureTestServer.Request> firstCycle = AZURE.requests();
         // challenge (401), token, 50 gets
         assertThat(firstCycle).hasSize(52);
@@ -123,6 +133,9 @@ class AzureKeyVaultBackendIT {
         AZURE.resetRequests();
         Map<Reference, Fetched> second = backend.fetch(refs(bulk()));
         assertThat(value(second, "bulk-49")).isEqualTo(CANARY + "-bulk-49");
+        // kept documents keep their creation time: the ages cost no request
+        first.forEach((ref, f) -> assertThat(((Fetched.Found) second.get(ref)).document().setAt()).as(ref.path())
+                .isPresent().isEqualTo(((Fetched.Found) f).document().setAt()));
         List<AzureTestServer.Request> unchanged = AZURE.requests();
         // the vault holds 56 secrets: 3 list pages of at most 25, no get, no token
         assertThat(unchanged).extracting(AzureTestServer.Request::path).containsOnly("/secrets").hasSize(3);
@@ -139,6 +152,33 @@ class AzureKeyVaultBackendIT {
         assertThat(value(after, "bulk-02")).isEqualTo(CANARY + "-rotated");
         assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
                 .containsExactly("/secrets", "/secrets", "/secrets", "/secrets/bulk-02");
+    }
+
+    @Test
+    void aSecretCarriesItsVersionsCreationTimeAndExpiryEvenAfterItsAttributesChange() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        SecretDocument first = ((Fetched.Found) backend.fetch(refs("aged")).get(refs("aged").iterator().next()))
+                .document();
+        assertThat(first.setAt()).contains(SET_AT);
+        assertThat(first.expiresAt()).contains(EXP);
+        // a tag change moves attributes.updated (the secret is fetched again) but not when the value was set
+        AZURE.patchSecret("aged", Map.of("tags", Map.of("owner", "platform")));
+        AZURE.resetRequests();
+        SecretDocument again = ((Fetched.Found) backend.fetch(refs("aged")).get(refs("aged").iterator().next()))
+                .document();
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path).endsWith("/secrets/aged");
+        assertThat(again.setAt()).contains(SET_AT);
+        assertThat(again.expiresAt()).contains(EXP);
+    }
+
+    @Test
+    void aBulkMappingIsAsOldAsItsOldestSecretAndExpiresWithItsFirst() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        Reference bulk = new Reference("azure", "ag*", Optional.empty());
+        Fetched fetched = backend.fetch(Set.of(bulk)).get(bulk);
+        assertThat(fetched).isInstanceOf(Fetched.Found.class);
+        assertThat(((Fetched.Found) fetched).document().setAt()).contains(SET_AT);
+        assertThat(((Fetched.Found) fetched).document().expiresAt()).contains(EXP);
     }
 
     @Test
