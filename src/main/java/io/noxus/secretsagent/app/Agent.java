@@ -110,6 +110,16 @@ public final class Agent implements AutoCloseable {
         return new Policies(config, backends).policy(kind, selected(services), account);
     }
 
+    /**
+     * The same for every kind: {@code azure} also takes the subscription and resource group of the vaults (empty:
+     * marked placeholders) and prints JSON instead of {@code az} commands when {@code json}.
+     */
+    public String policy(String kind, List<String> services, Optional<String> account, Optional<String> subscription,
+                         Optional<String> resourceGroup, boolean json) {
+        return new Policies(config, backends).policy(kind, selected(services),
+                new Policies.Options(account, subscription, resourceGroup, json));
+    }
+
     private List<ServiceSpec> selected(List<String> services) {
         for (String name : services) {
             if (config.service(name).isEmpty()) {

@@ -2,9 +2,11 @@ package io.noxus.secretsagent.app;
 
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.aws.AwsPolicy;
+import io.noxus.secretsagent.backend.azure.AzurePolicy;
 import io.noxus.secretsagent.backend.vault.VaultBackend;
 import io.noxus.secretsagent.config.AgentConfig;
 import io.noxus.secretsagent.config.AwsBackendSettings;
+import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.BackendSettings;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.SecretFileSpec;
@@ -22,7 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code policy vault|aws}: the narrowest read policy this host's config needs in a secret store, derived from the
+ * {@code policy vault|aws|azure}: the narrowest read policy this host's config needs in a secret store, derived from the
  * references the selected services (all when none is named) reach. Names and paths only.
  */
 final class Policies {
@@ -34,13 +36,25 @@ final class Policies {
         this.backends = backends;
     }
 
+    /** What only some kinds use: the AWS account; the Azure subscription and resource group; JSON for azure. */
+    record Options(Optional<String> account, Optional<String> subscription, Optional<String> resourceGroup,
+                   boolean json) {
+        static Options of(Optional<String> account) {
+            return new Options(account, Optional.empty(), Optional.empty(), false);
+        }
+    }
+
     String policy(String kind, List<ServiceSpec> services, Optional<String> account) {
+        return policy(kind, services, Options.of(account));
+    }
+
+    String policy(String kind, List<ServiceSpec> services, Options options) {
         return switch (kind) {
             case "vault" -> vault(services);
-            case "aws" -> Json.pretty(AwsPolicy.document(aws(services), account));
-            case "azure" -> throw new AgentException("policy azure is not written yet: grant the agent's identity "
-                    + "the Key Vault Secrets User role on the vault, or on each secret it reads (see "
-                    + "docs/backend-azure.md); use policy vault or policy aws for those backends");
+            case "aws" -> Json.pretty(AwsPolicy.document(aws(services), options.account()));
+            case "azure" -> options.json()
+                    ? Json.pretty(AzurePolicy.json(azure(services), options.subscription(), options.resourceGroup()))
+                    : AzurePolicy.commands(azure(services), options.subscription(), options.resourceGroup());
             default -> throw new AgentException("unknown policy kind '" + kind + "'; expected vault, aws or azure");
         };
     }
@@ -65,6 +79,16 @@ final class Policies {
                 secrets.add(new AwsPolicy.Secret((AwsBackendSettings) config.backends().get(name), doc, fed))));
         if (secrets.isEmpty()) {
             throw none("aws-secrets-manager", services);
+        }
+        return secrets;
+    }
+
+    private List<AzurePolicy.Secret> azure(List<ServiceSpec> services) {
+        List<AzurePolicy.Secret> secrets = new ArrayList<>();
+        perBackend(services, AzureBackendSettings.class).forEach((name, feeds) -> feeds.forEach((doc, fed) ->
+                secrets.add(new AzurePolicy.Secret((AzureBackendSettings) config.backends().get(name), doc, fed))));
+        if (secrets.isEmpty()) {
+            throw none("azure-key-vault", services);
         }
         return secrets;
     }
