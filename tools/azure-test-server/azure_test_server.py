@@ -8,7 +8,9 @@ credentials flow, the Azure Instance Metadata Service token endpoint). Python st
 
 It makes a test CA and a server certificate (openssl) in DIR, serves HTTPS on a free 127.0.0.1 port (Key Vault by
 the Host header NAME.vault.azure.net:PORT, Entra under /{tenant}/..., the IMDS token path) and plain HTTP on a
-second free port (the IMDS token path only, as the real 169.254.169.254 speaks it), then writes DIR/ready.json
+second free port (the IMDS token path only, as the real 169.254.169.254 speaks it) and on a third (Azure Arc's
+token endpoint, as the Connected Machine agent serves it on localhost:40342: a Basic realm=KEYFILE challenge,
+then the key file's content as Authorization: Basic KEY), then writes DIR/ready.json
 with both ports. Tokens are HS256 JWTs signed with a key made at start, and checked for real on every vault
 request: signature, expiry, not-before, tenant and audience. Client assertions (certificate credentials) are
 checked against the registered certificate: x5t / x5t#S256 thumbprint, RS256 or PS256 signature, audience = the
@@ -18,6 +20,7 @@ CONFIG.json:
   {"tenant": "...", "vaults": ["noxus-test"],
    "clients": {"CLIENT_ID": {"secret": "..."} | {"certificate": "/path/cert.pem"}, "allow": ["name", ...] | ["*"]},
    "managed_identities": {"system": {"allow": [...]}, "CLIENT_ID": {"allow": [...]}},
+   "arc": {"key_folder": "/path", "allow": [...]},   (optional: the Azure Arc agent's endpoint, identity "mi:arc")
    "secrets": {"name": [{"value": "...", "enabled": true, "exp": 0, "nbf": 0, "tags": {}, "contentType": "...",
                          "created": 0}]}}
   A version's attributes.created and .updated are its creation time: "created" (epoch seconds) when given, else
@@ -28,6 +31,7 @@ Test control (HTTPS, no authentication, paths under /_test/):
   PATCH /_test/secrets/NAME     body: attributes to set on the latest version (enabled, exp, nbf, tags)
   DELETE /_test/secrets/NAME    soft-deletes the secret (404 from then on)
   POST /_test/throttle          {"count": N, "retry_after": S}: the next N vault requests get 429
+  POST /_test/arc_realm         {"path": FILE or null}: the Arc challenge names (and writes its key to) FILE
   POST /_test/token_lifetime    {"seconds": S}: lifetime of the tokens issued from now on
   POST /_test/challenge_resource {"resource": URL or null}: the resource the 401 challenge names
   GET /_test/requests           every request since the last reset: [{identity, method, path, status}]
@@ -168,6 +172,12 @@ class State:
                                  "key": rsa_public_key(der)}
             self.clients[client_id] = entry
         self.identities = {k: v.get("allow", ["*"]) for k, v in config.get("managed_identities", {}).items()}
+        arc = config.get("arc")
+        self.arc_folder = arc["key_folder"] if arc else None   # where the Arc agent writes its challenge keys
+        self.arc_realm = None                                  # a test may make the challenge name another file
+        self.arc_keys = set()                                  # keys handed out, each good for one request
+        if arc:
+            self.identities["arc"] = arc.get("allow", ["*"])
         self.secrets = {}       # name -> list of versions, oldest first
         self.deleted = set()
         self.clock = 1_700_000_000
@@ -305,6 +315,10 @@ class Handler(BaseHTTPRequestHandler):
     # -- routing --
     def route(self, method, path, query, body, identity):
         host = self.headers.get("Host", "")
+        if getattr(self.server, "arc", False):
+            if path == "/metadata/identity/oauth2/token" and method == "GET":
+                self.arc(query, identity)
+            raise Reply(404, {"error": "not_found"})
         if path == "/metadata/identity/oauth2/token" and method == "GET":
             self.imds(query, identity)
         if not self.server.secure:
@@ -436,6 +450,41 @@ class Handler(BaseHTTPRequestHandler):
                           "ext_expires_in": str(lifetime), "not_before": str(int(time.time())),
                           "resource": resource, "token_type": "Bearer"})
 
+    # -- Azure Arc (the Hybrid Instance Metadata Service of the Connected Machine agent) --
+    def arc(self, query, identity):
+        """A request without Authorization gets 401 + WWW-Authenticate: Basic realm=<a new key file>; a request with
+        Authorization: Basic <that file's content> gets a token for the machine's system-assigned identity."""
+        if self.headers.get("Metadata") != "true":
+            raise Reply(400, {"error": "invalid_request", "error_description": "Required metadata header not specified"})
+        resource = query.get("resource")
+        if not resource or query.get("api-version") is None:
+            raise Reply(400, {"error": "invalid_request",
+                              "error_description": "Required query variable 'resource' is missing"})
+        if query.get("client_id") or query.get("object_id") or query.get("msi_res_id"):
+            raise Reply(400, {"error": "invalid_request",
+                              "error_description": "User assigned identity is not supported on Azure Arc"})
+        authorization = self.headers.get("Authorization", "")
+        if not authorization.startswith("Basic "):
+            key = pyrandom.token_hex(32)
+            path = self.state.arc_realm or os.path.join(self.state.arc_folder, "%s.key" % pyrandom.token_hex(16))
+            with open(path, "w") as f:
+                f.write(key)
+            with self.state.lock:
+                self.state.arc_keys.add(key)
+            raise Reply(401, {"error": "unauthorized", "error_description": "Key file required"},
+                        {"WWW-Authenticate": "Basic realm=%s" % path})
+        with self.state.lock:
+            good = authorization[len("Basic "):] in self.state.arc_keys
+            self.state.arc_keys.discard(authorization[len("Basic "):])
+        if not good:
+            raise Reply(401, {"error": "unauthorized", "error_description": "Invalid key"})
+        identity[0] = "mi:arc"
+        audience = resource[:-len("/.default")] if resource.endswith("/.default") else resource
+        token, lifetime = self.state.issue("mi:arc", audience)
+        raise Reply(200, {"access_token": token, "expires_in": str(lifetime),
+                          "expires_on": str(int(time.time()) + lifetime), "not_before": str(int(time.time())),
+                          "resource": resource, "token_type": "Bearer"})
+
     # -- Key Vault --
     def challenge(self):
         resource = self.state.challenge_resource or "https://vault.azure.net:%d" % self.https_port
@@ -560,6 +609,9 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_test/challenge_resource" and method == "POST":
                 state.challenge_resource = data.get("resource")
                 raise Reply(204, None)
+            if path == "/_test/arc_realm" and method == "POST":
+                state.arc_realm = data.get("path")
+                raise Reply(204, None)
             if path == "/_test/token_lifetime" and method == "POST":
                 state.token_lifetime = int(data["seconds"])
                 raise Reply(204, None)
@@ -625,10 +677,17 @@ def main():
     Handler.state = state
     Handler.https_port = secure.server_address[1]
 
+    arc = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    arc.daemon_threads = True
+    arc.secure = False
+    arc.arc = True
+
     threading.Thread(target=plain.serve_forever, daemon=True).start()
+    threading.Thread(target=arc.serve_forever, daemon=True).start()
     ready = os.path.join(args.dir, "ready.json")
     with open(ready + ".tmp", "w") as f:
         json.dump({"https_port": secure.server_address[1], "http_port": plain.server_address[1],
+                   "arc_port": arc.server_address[1],
                    "ca": os.path.join(args.dir, "ca.pem"), "pid": os.getpid()}, f)
     os.rename(ready + ".tmp", ready)
     try:

@@ -29,7 +29,7 @@ public final class Backends {
             return new AwsSecretsManagerBackend(aws, clock);
         }
         if (settings instanceof AzureBackendSettings azure) {
-            return new AzureKeyVaultBackend(azure, clock);
+            return new AzureKeyVaultBackend(azure, clock, environment::get);
         }
         throw new IllegalStateException("no backend for type " + settings.type());
     }

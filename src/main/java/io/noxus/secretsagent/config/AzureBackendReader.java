@@ -44,7 +44,19 @@ final class AzureBackendReader {
                         clientId(method.required("client_id")), file(method.required("certificate_file")));
             }
             default -> {
-                method.onlyKeys("client_id", "endpoint");
+                if (method.has("arc") && method.child("arc").bool()) {
+                    for (String other : List.of("client_id", "endpoint")) {
+                        if (method.has(other)) {
+                            throw method.child(other).error("an Azure Arc machine has only its system-assigned "
+                                    + "identity, from the Arc agent's endpoint (IDENTITY_ENDPOINT, else "
+                                    + AzureBackendSettings.DEFAULT_ARC + "): drop " + other);
+                        }
+                    }
+                    method.onlyKeys("arc", "arc_key_folder");
+                    yield new AzureBackendSettings.ArcManagedIdentity(method.optional("arc_key_folder")
+                            .map(AzureBackendReader::folder).orElse(AzureBackendSettings.DEFAULT_ARC_KEY_FOLDER));
+                }
+                method.onlyKeys("client_id", "endpoint", "arc");
                 yield new AzureBackendSettings.ManagedIdentity(method.optional("client_id")
                         .map(AzureBackendReader::clientId), method.optional("endpoint").map(AzureBackendReader::url)
                         .orElse(AzureBackendSettings.DEFAULT_IMDS));
@@ -81,6 +93,15 @@ final class AzureBackendReader {
 
     private static Path file(ConfigNode node) {
         return VaultSettingsReader.existingFile(node);
+    }
+
+    private static Path folder(ConfigNode node) {
+        Path path = Path.of(node.text());
+        if (!path.isAbsolute()) {
+            throw node.error("'" + node.text() + "' is not an absolute path (the Arc agent's key folder is "
+                    + AzureBackendSettings.DEFAULT_ARC_KEY_FOLDER + ")");
+        }
+        return path.normalize();
     }
 
     private static URI https(ConfigNode node, String example) {

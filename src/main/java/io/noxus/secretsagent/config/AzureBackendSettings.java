@@ -36,6 +36,21 @@ public record AzureBackendSettings(String name, URI vaultUrl, Credential credent
     public record ManagedIdentity(Optional<String> clientId, URI endpoint) implements Credential {
     }
 
+    /**
+     * An Azure Arc-enabled server's system-assigned identity, from the local Arc agent (Hybrid Instance Metadata
+     * Service): its endpoint is the environment's {@code IDENTITY_ENDPOINT} (else {@code IMDS_ENDPOINT} + the token
+     * path, else {@link #DEFAULT_ARC}), read when the backend is made; the agent answers a first request with a
+     * {@code Basic realm=} challenge naming a key file, which must be a {@code .key} file directly in
+     * {@code keyFolder}.
+     */
+    public record ArcManagedIdentity(Path keyFolder) implements Credential {
+    }
+
+    /** Where the Arc agent writes its challenge key files on Linux. */
+    public static final Path DEFAULT_ARC_KEY_FOLDER = Path.of("/var/opt/azcmagent/tokens");
+    /** The Arc agent's token endpoint when the environment names none. */
+    public static final URI DEFAULT_ARC = URI.create("http://localhost:40342/metadata/identity/oauth2/token");
+
     @Override
     public String type() {
         return TYPE;

@@ -43,6 +43,8 @@ class AzureRenderIT {
             SERVER.put("vaults", List.of(AzureTestServer.VAULT));
             SERVER.put("clients", Map.of("sp-secret", Map.of("secret", "render-it-secret"),
                     "sp-cert", Map.of("certificate", pem.resolveSibling("sp-cert.crt").toString())));
+            Files.createDirectories(CERTS.resolve("arc-tokens"));
+            SERVER.put("arc", Map.of("key_folder", CERTS.resolve("arc-tokens").toString(), "allow", List.of("signing-key")));
             SERVER.put("managed_identities", Map.of("system", Map.of("allow", List.of("*"))));
             SERVER.put("secrets", Map.of(
                     "database-url", List.of(Map.of("value", CANARY + "-postgres://db/noxus")),
@@ -167,6 +169,35 @@ class AzureRenderIT {
         assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).extracting(
                 AzureTestServer.Request::path).containsOnly("/secrets/openai-key", "/secrets/cert-password",
                 "/secrets/old-token");
+    }
+
+    @Test
+    void rendersThroughAnAzureArcIdentityWhoseEndpointComesFromTheHostEnvironment() throws IOException {
+        Path tokens = CERTS.resolve("arc-tokens");
+        Path arcConfig = PrivateFiles.write(dir, "arc.yaml", """
+                roots: [out]
+                state_dir: out/.state
+                backends:
+                  azarc: {type: azure-key-vault, vault_url: VAULT, ca_file: CA, managed_identity: {arc: true, arc_key_folder: TOKENS}}
+                services:
+                  backend: {role: backend, output: {path: out/backend.env, format: systemd}}
+                main_env: {output: {path: out/env.vm, format: shell}}
+                mappings:
+                  - {env: SIGNING_KEY, ref: "azarc:signing-key", scope: "service:backend"}
+                """.replace("VAULT", AZURE.vaultUrl()).replace("CA", AZURE.caFile().toString())
+                .replace("TOKENS", tokens.toString()));
+        ManualClock clock = new ManualClock();
+        io.noxus.secretsagent.app.Host host = new io.noxus.secretsagent.app.Host(clock, clock::sleep,
+                (argv, timeout) -> {
+                    throw new AssertionError("no process in this test: " + argv);
+                }, Map.of("IDENTITY_ENDPOINT", AZURE.arcEndpoint(), "IMDS_ENDPOINT", "http://localhost:1"), "");
+
+        InProcess.Run run = InProcess.runHiding(CANARY, host, "render", "--no-act", "-c", arcConfig.toString());
+
+        assertThat(run.exit()).as(run.all()).isZero();
+        assertThat(vars("backend.env")).isEqualTo("SIGNING_KEY=\"" + CANARY + "-sig\"\n");
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().startsWith("/metadata/"))
+                .extracting(AzureTestServer.Request::status).containsExactly(401, 200);
     }
 
     private InProcess.Run render(String... extra) {

@@ -42,6 +42,8 @@ class ConfigLoaderTest {
         bad-azure-inline-secret.yaml    | {file}: backends.azure.client_secret.secret: a client secret never goes in the config file: put it in a file only root can read and name that file in secret_file
         bad-azure-two-credentials.yaml  | {file}: backends.azure: name exactly one credential, not client_secret and managed_identity
         bad-azure-vault-url.yaml        | {file}: backends.azure.vault_url: 'http://noxus.vault.azure.net' is not an https URL without a path (e.g. https://NAME.vault.azure.net)
+        bad-azure-arc-client-id.yaml    | {file}: backends.azure.managed_identity.client_id: an Azure Arc machine has only its system-assigned identity, from the Arc agent's endpoint (IDENTITY_ENDPOINT, else http://localhost:40342/metadata/identity/oauth2/token): drop client_id
+        bad-azure-arc-key-folder.yaml   | {file}: backends.azure.managed_identity.arc_key_folder: 'tokens' is not an absolute path (the Arc agent's key folder is /var/opt/azcmagent/tokens)
         bad-azure-tenant.yaml           | {file}: backends.azure.client_certificate.tenant_id: 'contoso' is not a tenant id (a GUID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47)
         bad-azure-missing-secret-file.yaml | {file}: backends.azure.client_secret.secret_file: file {dir}/no-such-client-secret does not exist or is not a regular file; create it or fix the path
         bad-duplicate-variable.yaml     | variable API_KEY is mapped twice at the same level for service worker-a: {file}: mappings[1] (pool:a) and {file}: mappings[2] (pool:a); remove one, or give one a narrower scope

@@ -41,6 +41,7 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
     private Path dir;
     private int httpsPort;
     private int httpPort;
+    private int arcPort;
     private HttpClient http;
 
     public AzureTestServer(Map<String, Object> config) {
@@ -94,6 +95,7 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         JsonNode ports = JSON.readTree(ready.toFile());
         httpsPort = ports.get("https_port").asInt();
         httpPort = ports.get("http_port").asInt();
+        arcPort = ports.get("arc_port").asInt();
         http = HttpClient.newBuilder().sslContext(trusting(caFile())).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -134,6 +136,18 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
     /** The IMDS token endpoint on the plain HTTP port, as a managed identity's {@code identity_endpoint}. */
     public String imdsEndpoint() {
         return "http://127.0.0.1:" + httpPort + "/metadata/identity/oauth2/token";
+    }
+
+    /** Azure Arc's token endpoint (plain HTTP on 127.0.0.1), as the Arc agent's {@code IDENTITY_ENDPOINT}. */
+    public String arcEndpoint() {
+        return "http://127.0.0.1:" + arcPort + "/metadata/identity/oauth2/token";
+    }
+
+    /** The file the Arc challenge names (and writes its key to) from now on; null: a new file in the key folder. */
+    public void arcRealm(Path file) {
+        java.util.Map<String, Object> body = new java.util.HashMap<>();
+        body.put("path", file == null ? null : file.toString());
+        control("POST", "/_test/arc_realm", body);
     }
 
     /** Adds a version to a secret (creating it); returns the new version id. */

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,10 +53,15 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     }
 
     public AzureKeyVaultBackend(AzureBackendSettings settings, Clock clock) {
+        this(settings, clock, name -> null);
+    }
+
+    /** @param environment the host's environment (Azure Arc's IDENTITY_ENDPOINT / IMDS_ENDPOINT) */
+    public AzureKeyVaultBackend(AzureBackendSettings settings, Clock clock, Function<String, String> environment) {
         this.settings = settings;
         this.clock = clock;
         this.http = new AzureHttp(settings);
-        this.tokens = new Tokens(settings, http, clock);
+        this.tokens = new Tokens(settings, http, clock, environment);
         this.vault = settings.vaultUrl().toString();
     }
 

@@ -149,7 +149,10 @@ public final class AzurePolicy {
         if (backend.credential() instanceof ClientCertificate c) {
             return c.clientId();
         }
-        return ((ManagedIdentity) backend.credential()).clientId().orElse(SYSTEM_IDENTITY_PLACEHOLDER);
+        if (backend.credential() instanceof ManagedIdentity m) {
+            return m.clientId().orElse(SYSTEM_IDENTITY_PLACEHOLDER);
+        }
+        return SYSTEM_IDENTITY_PLACEHOLDER; // Azure Arc: the machine's system-assigned identity
     }
 
     private static final class Building {

@@ -60,6 +60,9 @@ class AzureKeyVaultBackendIT {
             CONFIG.put("secrets", secrets);
             CONFIG.put("clients", Map.of("sp-secret", Map.of("secret", CLIENT_SECRET),
                     "sp-cert", Map.of("certificate", pem.resolveSibling("sp-cert.crt").toString())));
+            Files.createDirectories(DIR.resolve("arc-tokens"));
+            Files.createDirectories(DIR.resolve("elsewhere"));
+            CONFIG.put("arc", Map.of("key_folder", DIR.resolve("arc-tokens").toString(), "allow", List.of("*")));
             CONFIG.put("managed_identities", Map.of("system", Map.of("allow", List.of("*")),
                     "mi-user", Map.of("allow", List.of("database-url"))));
         } catch (Exception e) {
@@ -221,6 +224,62 @@ class AzureKeyVaultBackendIT {
         assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault)
                 .filteredOn(r -> r.status() == 200).extracting(AzureTestServer.Request::identity)
                 .containsExactly("mi:system", "mi:mi-user");
+    }
+
+    private static AzureKeyVaultBackend arc(Map<String, String> environment) {
+        return new AzureKeyVaultBackend(settings(new AzureBackendSettings.ArcManagedIdentity(DIR.resolve("arc-tokens"))),
+                Clock.systemUTC(), environment::get);
+    }
+
+    @Test
+    void anArcMachineAnswersTheBasicRealmChallengeWithItsKeyFileAndReadsTheSecret() {
+        assertThat(value(arc(Map.of("IDENTITY_ENDPOINT", AZURE.arcEndpoint())).fetch(refs("database-url")),
+                "database-url")).isEqualTo(CANARY + "-db");
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().startsWith("/metadata/"))
+                .extracting(AzureTestServer.Request::identity, AzureTestServer.Request::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("anonymous", 401),
+                        org.assertj.core.groups.Tuple.tuple("mi:arc", 200));
+        assertThat(AZURE.requests()).filteredOn(AzureTestServer.Request::isVault).filteredOn(r -> r.status() == 200)
+                .extracting(AzureTestServer.Request::identity).containsExactly("mi:arc");
+        // IMDS_ENDPOINT alone (the Arc agent sets both) names the same endpoint
+        String base = AZURE.arcEndpoint().replace("/metadata/identity/oauth2/token", "");
+        assertThat(value(arc(Map.of("IMDS_ENDPOINT", base + "/")).fetch(refs("bulk-01")), "bulk-01"))
+                .isEqualTo(CANARY + "-bulk-1");
+    }
+
+    @Test
+    void anArcChallengeNamingAFileOutsideTheKeyFolderIsRefusedWithoutSendingIt() throws Exception {
+        Path outside = DIR.resolve("elsewhere/stolen.key");
+        Path traversal = Path.of(DIR.resolve("arc-tokens") + "/../elsewhere/climb.key");
+        for (Path realm : List.of(outside, traversal)) {
+            AZURE.resetRequests();
+            AZURE.arcRealm(realm);
+            try {
+                BackendException e = failure(arc(Map.of("IDENTITY_ENDPOINT", AZURE.arcEndpoint()))
+                        .fetch(refs("database-url")), "database-url");
+                assertThat(e.isTransient()).isFalse();
+                assertThat(e.getMessage()).isEqualTo("azure:database-url: the Azure Arc endpoint "
+                        + AZURE.arcEndpoint() + " named the key file " + realm + ", which is not a .key file in the "
+                        + "Arc key folder " + DIR.resolve("arc-tokens") + ": refusing to read it");
+                assertThat(e.getMessage()).doesNotContain(Files.readString(realm));
+                // the challenge only: the key was never sent back
+                assertThat(AZURE.requests()).filteredOn(r -> r.path().startsWith("/metadata/"))
+                        .extracting(AzureTestServer.Request::status).containsExactly(401);
+            } finally {
+                AZURE.arcRealm(null);
+            }
+        }
+    }
+
+    @Test
+    void anArcEndpointNotOnThisHostIsRefusedBeforeAnyRequest() {
+        BackendException e = failure(arc(Map.of("IDENTITY_ENDPOINT",
+                "http://169.254.169.254/metadata/identity/oauth2/token")).fetch(refs("database-url")), "database-url");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).isEqualTo("azure:database-url: the Azure Arc endpoint "
+                + "http://169.254.169.254/metadata/identity/oauth2/token is not http on this host (localhost): "
+                + "refusing to send it the Arc key");
+        assertThat(AZURE.requests()).filteredOn(r -> r.path().startsWith("/metadata/")).isEmpty();
     }
 
     @Test
