@@ -93,11 +93,11 @@ final class Policies {
         return secrets;
     }
 
-    /** Per backend of this type (config order), per document, what it feeds. */
+    /** Per backend of this type (by name: the config's backends map has no stable order), per document, what it feeds. */
     private Map<String, Map<Reference, List<String>>> perBackend(List<ServiceSpec> services,
                                                               Class<? extends BackendSettings> type) {
         Map<String, Map<Reference, Set<String>>> found = new LinkedHashMap<>();
-        config.backends().forEach((name, settings) -> {
+        new java.util.TreeMap<>(config.backends()).forEach((name, settings) -> {
             if (type.isInstance(settings)) {
                 found.put(name, new LinkedHashMap<>());
             }

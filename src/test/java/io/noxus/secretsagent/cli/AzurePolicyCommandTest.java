@@ -59,6 +59,11 @@ class AzurePolicyCommandTest {
                 # secret scope: the identity cannot list the vault, so the agent gets each secret every cycle \
                 instead of one list page per 25 (docs/backend-azure.md)
 
+                # backend azmi: azmi:workers-* -> W_*
+                # vault scope: a bulk mapping by name prefix lists the vault, which needs the role on the vault; \
+                it covers the vault's other secrets too
+                az role assignment create --assignee "<principal-id-of-the-system-assigned-identity>" --role "Key Vault Secrets User" --scope "{AT}noxus-workers"
+
                 # backend azsecret: azsecret:database-url -> DATABASE_URL
                 az role assignment create --assignee "app-1234" --role "Key Vault Secrets User" --scope "{AT}noxus-prod/secrets/database-url"
 
@@ -67,11 +72,6 @@ class AzurePolicyCommandTest {
 
                 # backend azsecret: azsecret:bank-key?version=0f1e2d3c4b5a69788796a5b4c3d2e1f0 -> BANK_KEY
                 az role assignment create --assignee "app-1234" --role "Key Vault Secrets User" --scope "{AT}noxus-prod/secrets/bank-key"
-
-                # backend azmi: azmi:workers-* -> W_*
-                # vault scope: a bulk mapping by name prefix lists the vault, which needs the role on the vault; \
-                it covers the vault's other secrets too
-                az role assignment create --assignee "<principal-id-of-the-system-assigned-identity>" --role "Key Vault Secrets User" --scope "{AT}noxus-workers"
                 """.replace("{AT}", at));
         assertThat(run.err()).isEmpty();
     }
@@ -100,12 +100,12 @@ class AzurePolicyCommandTest {
         assertThat(tree.toString()).isEqualTo(("{\"role\":\"Key Vault Secrets User\","
                 + "\"role_definition_id\":\"4633458b-17de-408a-b874-0445c86b69e6\","
                 + "\"placeholders\":[\"<resource-group>\",\"<principal-id-of-the-system-assigned-identity>\"],"
-                + "\"assignments\":[{\"backend\":\"azsecret\",\"assignee\":\"app-1234\",\"scope\":\"{AT}noxus-prod/secrets/bank-key\","
-                + "\"scope_kind\":\"secret\",\"references\":[\"azsecret:bank-key?version=0f1e2d3c4b5a69788796a5b4c3d2e1f0\"],"
-                + "\"feeds\":[\"BANK_KEY\"]},"
-                + "{\"backend\":\"azmi\",\"assignee\":\"<principal-id-of-the-system-assigned-identity>\","
+                + "\"assignments\":[{\"backend\":\"azmi\",\"assignee\":\"<principal-id-of-the-system-assigned-identity>\","
                 + "\"scope\":\"{AT}noxus-workers\",\"scope_kind\":\"vault\",\"references\":[\"azmi:workers-*\"],"
-                + "\"feeds\":[\"W_*\"]}]}").replace("{AT}", "/subscriptions/" + SUB + "/resourceGroups/<resource-group>" + KV));
+                + "\"feeds\":[\"W_*\"]},"
+                + "{\"backend\":\"azsecret\",\"assignee\":\"app-1234\",\"scope\":\"{AT}noxus-prod/secrets/bank-key\","
+                + "\"scope_kind\":\"secret\",\"references\":[\"azsecret:bank-key?version=0f1e2d3c4b5a69788796a5b4c3d2e1f0\"],"
+                + "\"feeds\":[\"BANK_KEY\"]}]}").replace("{AT}", "/subscriptions/" + SUB + "/resourceGroups/<resource-group>" + KV));
     }
 
     @Test
