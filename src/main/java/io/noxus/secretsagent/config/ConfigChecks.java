@@ -15,21 +15,31 @@ final class ConfigChecks {
     }
 
     static void validate(AgentConfig config, Map<String, String> environment) {
+        ConfigErrors errors = new ConfigErrors();
         Map<Path, String> owners = new HashMap<>();
         ProtectedPaths protectedPaths = new ProtectedPaths(config, environment);
         for (ServiceSpec s : config.services()) {
-            claim(config, owners, s.output());
-            protectedPaths.refuse(s.output());
+            errors.attempt(() -> claim(config, owners, s.output()));
+            errors.attempt(() -> protectedPaths.refuse(s.output()));
         }
         for (SecretFileSpec f : config.files()) {
-            claim(config, owners, f.file());
-            protectedPaths.refuse(f.file());
+            errors.attempt(() -> claim(config, owners, f.file()));
+            errors.attempt(() -> protectedPaths.refuse(f.file()));
         }
         Map<String, List<Mapping>> byName = config.mappings().stream().filter(m -> !m.bulk())
-                .collect(Collectors.groupingBy(m -> m.env().orElseThrow()));
+                .collect(Collectors.groupingBy(m -> m.env().orElseThrow(), java.util.TreeMap::new,
+                        Collectors.toList()));
+        // One ambiguity is reported once, not once per service it reaches.
+        java.util.Set<String> ambiguous = new java.util.HashSet<>();
         for (ServiceSpec service : config.services()) {
-            byName.forEach((name, candidates) -> Precedence.choose(name, service, candidates));
+            byName.forEach((name, candidates) -> {
+                if (!ambiguous.contains(name) && errors.attempt(() -> Precedence.choose(name, service, candidates))
+                        .isEmpty()) {
+                    ambiguous.add(name);
+                }
+            });
         }
+        errors.throwIfAny();
     }
 
     private static void claim(AgentConfig config, Map<Path, String> owners, OutputSpec output) {

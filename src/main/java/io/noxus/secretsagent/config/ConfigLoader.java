@@ -39,41 +39,58 @@ public final class ConfigLoader {
         for (Path fragment : fragments(main)) {
             parts.add(read(fragment, main.getParent()).onlyKeys(FRAGMENT_KEYS));
         }
+        // Stage 1: every part on its own (roots, state folder, backends, services, rotation policy).
+        ConfigErrors errors = new ConfigErrors();
+        List<Path> roots = errors.attempt(() -> roots(root)).orElse(List.of());
+        Path stateDir = errors.attempt(() -> root.optional("state_dir").map(n -> folder(n, "Use a folder of the "
+                + "agent's own, like /var/lib/noxus-secrets-agent")).orElse(Path.of("/var/lib/noxus-secrets-agent")))
+                .orElse(null);
+        Map<String, BackendSettings> backends = new LinkedHashMap<>();
+        Map<String, ConfigNode> serviceNodes = new LinkedHashMap<>();
+        for (ConfigNode part : parts) {
+            part.optional("backends").ifPresent(n -> n.entries().forEach((name, b) ->
+                    errors.attempt(() -> putOnce(backends, name, BackendReader.read(name, b), b))));
+            part.optional("services").ifPresent(n -> n.entries().forEach((name, s) ->
+                    errors.attempt(() -> putOnce(serviceNodes, name, s, s))));
+        }
+        List<ServiceSpec> services = new ArrayList<>();
+        serviceNodes.forEach((name, node) -> errors.attempt(() -> services.add(ServiceReader.service(name, node))));
+        root.optional("main_env").ifPresent(n -> errors.attempt(() -> services.add(ServiceReader.mainEnv(n))));
+        RotationPolicy rotation = errors.attempt(() -> root.optional("rotation")
+                .map(n -> RotationPolicy.read(n, RotationPolicy.DEFAULT)).orElse(RotationPolicy.DEFAULT))
+                .orElse(RotationPolicy.DEFAULT);
+        errors.throwIfAny();
+
+        // Stage 2: what refers to the parts (mappings and files name backends and services; the daemon, backends).
+        MappingReader mappings = new MappingReader(backends.keySet(), services, rotation);
+        List<Mapping> mappingList = new ArrayList<>();
+        List<SecretFileSpec> files = new ArrayList<>();
+        for (ConfigNode part : parts) {
+            part.optional("mappings").ifPresent(n -> n.list().forEach(m ->
+                    errors.attempt(() -> mappingList.add(mappings.mapping(m)))));
+            part.optional("files").ifPresent(n -> n.list().forEach(f ->
+                    errors.attempt(() -> files.add(mappings.secretFile(f)))));
+        }
+        DaemonSettings daemon = errors.attempt(() -> root.optional("daemon")
+                .map(n -> DaemonReader.read(n, backends.keySet())).orElse(DaemonSettings.DEFAULTS))
+                .orElse(DaemonSettings.DEFAULTS);
+        errors.throwIfAny();
+
+        List<Path> sources = parts.stream().map(ConfigNode::file).toList();
+        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon,
+                rotation);
+        // Stage 3: the rules across them (one owner per file, protected paths, ambiguous mappings).
+        ConfigChecks.validate(config, environment);
+        return config;
+    }
+
+    private static List<Path> roots(ConfigNode root) {
         List<Path> roots = root.required("roots").list().stream().map(n -> folder(n, "List a folder of the "
                 + "agent's own instead, like /etc/noxus")).toList();
         if (roots.isEmpty()) {
             throw root.child("roots").error("list at least one folder the agent may write into");
         }
-        Path stateDir = root.optional("state_dir").map(n -> folder(n, "Use a folder of the agent's own, like "
-                + "/var/lib/noxus-secrets-agent")).orElse(Path.of("/var/lib/noxus-secrets-agent"));
-
-        Map<String, BackendSettings> backends = new LinkedHashMap<>();
-        Map<String, ConfigNode> serviceNodes = new LinkedHashMap<>();
-        for (ConfigNode part : parts) {
-            part.optional("backends").ifPresent(n -> n.entries().forEach((name, b) ->
-                    putOnce(backends, name, BackendReader.read(name, b), b)));
-            part.optional("services").ifPresent(n -> n.entries().forEach((name, s) -> putOnce(serviceNodes, name, s, s)));
-        }
-        List<ServiceSpec> services = new ArrayList<>();
-        serviceNodes.forEach((name, node) -> services.add(ServiceReader.service(name, node)));
-        root.optional("main_env").ifPresent(n -> services.add(ServiceReader.mainEnv(n)));
-
-        RotationPolicy rotation = root.optional("rotation").map(n -> RotationPolicy.read(n, RotationPolicy.DEFAULT))
-                .orElse(RotationPolicy.DEFAULT);
-        MappingReader mappings = new MappingReader(backends.keySet(), services, rotation);
-        List<Mapping> mappingList = new ArrayList<>();
-        List<SecretFileSpec> files = new ArrayList<>();
-        for (ConfigNode part : parts) {
-            part.optional("mappings").ifPresent(n -> n.list().forEach(m -> mappingList.add(mappings.mapping(m))));
-            part.optional("files").ifPresent(n -> n.list().forEach(f -> files.add(mappings.secretFile(f))));
-        }
-        List<Path> sources = parts.stream().map(ConfigNode::file).toList();
-        DaemonSettings daemon = root.optional("daemon").map(n -> DaemonReader.read(n, backends.keySet()))
-                .orElse(DaemonSettings.DEFAULTS);
-        AgentConfig config = new AgentConfig(sources, roots, stateDir, backends, services, mappingList, files, daemon,
-                rotation);
-        ConfigChecks.validate(config, environment);
-        return config;
+        return roots;
     }
 
     /** A folder the agent writes into (a root, the state folder): never a system folder. */

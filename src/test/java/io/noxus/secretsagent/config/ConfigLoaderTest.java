@@ -96,6 +96,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyErrorOfTheServicesAndBackendsIsReportedAtOnceEachWithItsKeyPath(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file)
+                .replace("format: systemd}\n  worker-a", "format: nope}\n  worker-a")
+                .replace("role: worker\n", "role: janitor\n")
+                .replace("{type: file, path: secrets.yaml}", "{type: file, path: secrets.yaml, extra: 1}"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage("3 problems in the config:\n"
+                + "  " + file + ": backends.file.extra: unknown key; expected one of path, type. Remove it or fix its "
+                + "spelling\n"
+                + "  " + file + ": services.backend.output.format: unknown format 'nope'; expected one of systemd, "
+                + "compose, docker, shell, dotenv\n"
+                + "  " + file + ": services.worker-a.role: unknown role; expected one of frontend, backend, worker, beat");
+    }
+
+    @Test
+    void mappingsAreCheckedOnlyOnceTheirBackendsAndServicesAreSoNoErrorIsAConsequenceOfAnother(@TempDir Path dir)
+            throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file)
+                .replace("{type: file, path: secrets.yaml}", "{type: nope}")
+                + "  - {env: OTHER, ref: \"file:OTHER\", scope: \"pool:zzz\"}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ": backends.file.type: ")
+                .hasMessageNotContaining("pool:zzz").hasMessageNotContaining("problems");
+    }
+
+    @Test
+    void everyBadMappingIsReportedAtOnce(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file)
+                + "  - {env: ONE, ref: \"file:ONE\", scope: \"pool:zzz\"}\n"
+                + "  - {env: TWO, ref: \"nowhere:TWO\", scope: global}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith("2 problems in the config:\n  "
+                + file + ": mappings[1].scope: ").hasMessageContaining("\n  " + file + ": mappings[2].ref: ");
+    }
+
+    @Test
     void loadsTheMinimalConfigWithPathsResolvedAgainstItsFolder() {
         Path file = fixture("good-minimal.yaml");
         AgentConfig config = ConfigLoader.load(file);
