@@ -13,8 +13,6 @@ import io.noxus.secretsagent.engine.RenderEngine;
 import io.noxus.secretsagent.engine.RenderOptions;
 import io.noxus.secretsagent.engine.Rollback;
 import io.noxus.secretsagent.engine.RotationReport;
-import io.noxus.secretsagent.config.ConfigException;
-import io.noxus.secretsagent.config.ServiceSpec;
 import java.util.List;
 import java.util.Optional;
 import io.noxus.secretsagent.kube.KubernetesExport;
@@ -98,36 +96,20 @@ public final class Agent implements AutoCloseable {
 
     /** Fetches what the services need (all when none is named) and judges each reference's age on the host's clock. */
     public RotationReport rotation(List<String> services) {
-        selected(services);
+        config.selectServices(services);
         return new Checker(config, backends).rotation(services, host.clock().instant());
     }
 
     /**
-     * The narrowest read policy ({@code vault}: HCL, {@code aws}: IAM JSON) for what the services need (all when none
-     * is named); {@code account} fills the account of AWS secrets named by name (empty: {@code *}).
-     */
-    public String policy(String kind, List<String> services, Optional<String> account) {
-        return new Policies(config, backends).policy(kind, selected(services), account);
-    }
-
-    /**
-     * The same for every kind: {@code azure} also takes the subscription and resource group of the vaults (empty:
-     * marked placeholders) and prints JSON instead of {@code az} commands when {@code json}.
+     * The narrowest read policy ({@code vault}: HCL, {@code aws}: IAM JSON, {@code azure}: role assignments) for what
+     * the services need (all when none is named); {@code account} fills the account of AWS secrets named by name,
+     * {@code subscription} and {@code resourceGroup} the scope of Azure vaults (empty: marked placeholders);
+     * {@code json} prints Azure's assignments as JSON instead of {@code az} commands.
      */
     public String policy(String kind, List<String> services, Optional<String> account, Optional<String> subscription,
                          Optional<String> resourceGroup, boolean json) {
-        return new Policies(config, backends).policy(kind, selected(services),
+        return new Policies(config, backends).policy(kind, config.selectServices(services),
                 new Policies.Options(account, subscription, resourceGroup, json));
-    }
-
-    private List<ServiceSpec> selected(List<String> services) {
-        for (String name : services) {
-            if (config.service(name).isEmpty()) {
-                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
-                        + "; known: " + String.join(", ", config.services().stream().map(s -> s.name()).toList()));
-            }
-        }
-        return config.services().stream().filter(s -> services.isEmpty() || services.contains(s.name())).toList();
     }
 
     /** The config's findings and the host's (units exist, roots writable under the agent unit's sandbox), all at once. */

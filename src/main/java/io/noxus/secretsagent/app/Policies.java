@@ -39,13 +39,6 @@ final class Policies {
     /** What only some kinds use: the AWS account; the Azure subscription and resource group; JSON for azure. */
     record Options(Optional<String> account, Optional<String> subscription, Optional<String> resourceGroup,
                    boolean json) {
-        static Options of(Optional<String> account) {
-            return new Options(account, Optional.empty(), Optional.empty(), false);
-        }
-    }
-
-    String policy(String kind, List<ServiceSpec> services, Optional<String> account) {
-        return policy(kind, services, Options.of(account));
     }
 
     String policy(String kind, List<ServiceSpec> services, Options options) {

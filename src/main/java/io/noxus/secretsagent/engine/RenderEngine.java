@@ -4,7 +4,6 @@ import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.ActionSpec;
 import io.noxus.secretsagent.config.AgentConfig;
-import io.noxus.secretsagent.config.ConfigException;
 import io.noxus.secretsagent.config.Mapping;
 import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
@@ -48,7 +47,7 @@ public final class RenderEngine {
 
     /** Renders like {@link #render} and keeps the replaced bytes in memory for a rollback. */
     public Rendering run(RenderOptions options) {
-        List<ServiceSpec> services = selectedServices(options);
+        List<ServiceSpec> services = config.selectServices(options.services());
         List<SecretFileSpec> files = config.files().stream()
                 .filter(f -> services.stream().anyMatch(s -> f.scope().reaches(s))).toList();
         List<Mapping> mappings = config.mappings().stream()
@@ -118,16 +117,6 @@ public final class RenderEngine {
         return kept;
     }
 
-    private List<ServiceSpec> selectedServices(RenderOptions options) {
-        for (String name : options.services()) {
-            if (config.service(name).isEmpty()) {
-                throw new ConfigException("--service " + name + ": no such service in " + config.sources().get(0)
-                        + "; known: " + String.join(", ", config.services().stream().map(ServiceSpec::name).toList()));
-            }
-        }
-        return config.services().stream()
-                .filter(s -> options.services().isEmpty() || options.services().contains(s.name())).toList();
-    }
 
     private static Rendered secretFile(SecretFileSpec file, SecretResolver resolver, Fingerprinter fingerprinter) {
         try {
