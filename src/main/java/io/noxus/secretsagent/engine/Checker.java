@@ -5,9 +5,11 @@ import io.noxus.secretsagent.backend.RotationSchedule;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.config.AgentConfig;
+import io.noxus.secretsagent.config.ConfigException;
 import io.noxus.secretsagent.config.CredentialFiles;
 import io.noxus.secretsagent.config.FilePermissions;
 import io.noxus.secretsagent.config.Mapping;
+import io.noxus.secretsagent.config.Precedence;
 import io.noxus.secretsagent.config.ProcessControlNames;
 import io.noxus.secretsagent.config.SecretFileSpec;
 import io.noxus.secretsagent.config.ServiceSpec;
@@ -24,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -138,17 +141,41 @@ public final class Checker {
         return Rotation.report(mappings, files, services, resolver, schedules, now);
     }
 
+    /**
+     * The bulk mappings whose variables, as the backends name them now, another mapping gives one service at the same
+     * level (a render would fail that service's output), each with the first such collision.
+     */
+    private Map<Mapping, String> collisions(SecretResolver resolver) {
+        List<Binding> bindings = resolver.expand(config.mappings()).bindings();
+        Map<Mapping, String> out = new HashMap<>();
+        for (ServiceSpec service : config.services()) {
+            bindings.stream().filter(b -> b.scope().reaches(service))
+                    .collect(Collectors.groupingBy(Binding::variable, TreeMap::new, Collectors.toList()))
+                    .forEach((name, candidates) -> {
+                        try {
+                            Precedence.choose(name, service, candidates);
+                        } catch (ConfigException e) {
+                            candidates.stream().map(Binding::mapping).filter(Mapping::bulk)
+                                    .forEach(m -> out.putIfAbsent(m, e.getMessage()));
+                        }
+                    });
+        }
+        return out;
+    }
+
     /** Fetches every reference once and reports each mapping and secret file: ok, or its error. */
     private List<CheckReport.ReferenceCheck> references() {
         SecretResolver resolver = new SecretResolver(backends);
         resolver.fetch(Stream.concat(config.mappings().stream().map(Mapping::ref),
                 config.files().stream().map(SecretFileSpec::ref)).toList());
         List<CheckReport.ReferenceCheck> out = new ArrayList<>();
+        Map<Mapping, String> collisions = collisions(resolver);
         for (Mapping m : config.mappings()) {
             Resolved r = resolver.expand(List.of(m));
-            Optional<String> error = Stream.concat(r.failedBulk().values().stream(),
+            Optional<String> error = Stream.concat(Stream.concat(r.failedBulk().values().stream(),
                     r.bindings().stream().filter(Binding.Unbound.class::isInstance)
-                            .map(b -> ((Binding.Unbound) b).error())).findFirst();
+                            .map(b -> ((Binding.Unbound) b).error())), Optional.ofNullable(collisions.get(m)).stream())
+                    .findFirst();
             out.add(new CheckReport.ReferenceCheck(m.ref().toString(), error.isEmpty(),
                     error.orElse(m.bulk() ? "ok, " + r.bindings().size() + " variables" : "ok")));
         }

@@ -60,7 +60,7 @@ class AzurePolicyCommandTest {
                 instead of one list page per 25 (docs/backend-azure.md)
 
                 # backend azmi: azmi:workers-* -> W_*
-                # vault scope: a bulk mapping by name prefix lists the vault, which needs the role on the vault; \
+                # vault scope: a bulk mapping (name prefix or tag) lists the vault, which needs the role on the vault; \
                 it covers the vault's other secrets too
                 az role assignment create --assignee "<principal-id-of-the-system-assigned-identity>" --role "Key Vault Secrets User" --scope "{AT}noxus-workers"
 

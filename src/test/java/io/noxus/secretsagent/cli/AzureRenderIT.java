@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code render} of a config that mixes {@code file:} and {@code azure:} references, through the CLI, against the
  * Key Vault + Entra test server: one backend per credential type (client secret, client certificate, managed
- * identity), a JSON key, a bulk mapping by name prefix (disabled secrets left out), the request count of a render, and a failing secret that fails only its output, keeps
- * the previous bytes and shows no value anywhere.
+ * identity), a JSON key, bulk mappings by name prefix (disabled secrets left out) and by tag, the request count of
+ * a render, and a failing secret that fails only its output, keeps the previous bytes and shows no value anywhere.
  */
 class AzureRenderIT {
     private static final String CANARY = "canary-AzR3nd3r";
@@ -46,7 +46,7 @@ class AzureRenderIT {
             Files.createDirectories(CERTS.resolve("arc-tokens"));
             SERVER.put("arc", Map.of("key_folder", CERTS.resolve("arc-tokens").toString(), "allow", List.of("signing-key")));
             SERVER.put("managed_identities", Map.of("system", Map.of("allow", List.of("*"))));
-            SERVER.put("secrets", Map.of(
+            Map<String, Object> secrets = new LinkedHashMap<>(Map.of(
                     "database-url", List.of(Map.of("value", CANARY + "-postgres://db/noxus")),
                     "platform", List.of(Map.of("value", "{\"openai_key\": \"" + CANARY + "-sk\"}")),
                     "signing-key", List.of(Map.of("value", CANARY + "-sig")),
@@ -60,6 +60,9 @@ class AzureRenderIT {
                             NOW.plus(Duration.ofDays(3)).getEpochSecond())),
                     "old-token", List.of(Map.of("value", CANARY + "-ot", "created", SET.getEpochSecond(), "exp",
                             NOW.minus(Duration.ofDays(2)).getEpochSecond()))));
+            secrets.put("ledger-url", List.of(Map.of("value", CANARY + "-ledger", "tags", Map.of("pool", "finance"))));
+            secrets.put("FX-Rates-Key", List.of(Map.of("value", CANARY + "-fx", "tags", Map.of("pool", "finance"))));
+            SERVER.put("secrets", secrets);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -198,6 +201,26 @@ class AzureRenderIT {
         assertThat(vars("backend.env")).isEqualTo("SIGNING_KEY=\"" + CANARY + "-sig\"\n");
         assertThat(AZURE.requests()).filteredOn(r -> r.path().startsWith("/metadata/"))
                 .extracting(AzureTestServer.Request::status).containsExactly(401, 200);
+    }
+
+    @Test
+    void aBulkMappingByTagNamesEachVariableAfterItsSecretAndCheckRejectsAVariableItMapsTwice() throws IOException {
+        String tagged = "  - {bulk: \"azsecret:*?tag=pool=finance\", transform: upper, scope: \"pool:finance\"}\n";
+        config = PrivateFiles.write(dir, "config.yaml", Files.readString(config).replaceFirst("(?s)mappings:.*",
+                "mappings:\n" + tagged));
+        assertThat(render().exit()).isZero();
+        assertThat(vars("worker-finance.env")).isEqualTo("FX_RATES_KEY=\"" + CANARY + "-fx\"\nLEDGER_URL=\"" + CANARY
+                + "-ledger\"\n");
+
+        Path twice = PrivateFiles.write(dir, "twice.yaml", Files.readString(config).replaceFirst("(?s)mappings:.*",
+                "mappings:\n" + tagged + "  - {env: LEDGER_URL, ref: \"azsecret:ledger-url\", scope: \"pool:finance\"}\n"));
+        // check asks systemctl about the units (host checks): answer as a host without systemd
+        InProcess.Run check = InProcess.runHiding(CANARY, TestHosts.on(new ManualClock(),
+                (argv, timeout) -> new io.noxus.secretsagent.action.CommandRunner.Result(1, "", false)), "check", "--backends", "-c",
+                twice.toString());
+        assertThat(check.exit()).as(check.all()).isEqualTo(1);
+        assertThat(check.all()).contains("variable LEDGER_URL is mapped twice at the same level for service "
+                + "worker-finance", "mappings[0]", "mappings[1]").doesNotContain(CANARY);
     }
 
     private InProcess.Run render(String... extra) {

@@ -102,7 +102,7 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                     if (listFailure.isPresent()) {
                         throw listFailure.get();
                     }
-                    out.put(ref, Fetched.of(bulk(ref, address.name(), listed.orElseThrow(() -> new AzureCallException(
+                    out.put(ref, Fetched.of(bulk(ref, address, listed.orElseThrow(() -> new AzureCallException(
                             false, "vault " + vault + " does not let this identity list its secrets (403); a bulk "
                             + "mapping needs the list permission (Key Vault Secrets User has it)")))));
                     continue;
@@ -137,29 +137,30 @@ public final class AzureKeyVaultBackend implements SecretBackend {
         return now;
     }
 
-    /** Every enabled secret whose name starts with {@code prefix}, as the fields of one document. */
-    private SecretDocument bulk(Reference ref, String prefix, Map<String, Listed> listed) {
+    /**
+     * Every enabled secret the bulk address selects (name prefix, tags), as the fields of one document. The tags
+     * come with the list pages already read: selecting by tag costs no request.
+     */
+    private SecretDocument bulk(Reference ref, SecretAddress selector, Map<String, Listed> listed) {
         Map<String, SecretValue> fields = new java.util.TreeMap<>();
         Optional<Instant> oldest = Optional.empty();
         Optional<Instant> firstExpiry = Optional.empty();
         boolean everySetAt = true;
-        String lower = prefix.toLowerCase(Locale.ROOT);
         for (Listed item : listed.values()) {
-            if (!item.name().toLowerCase(Locale.ROOT).startsWith(lower) || item.name().length() == prefix.length()
-                    || !item.enabled()) {
+            if (!item.enabled() || !selector.selects(item.name(), item.tags())) {
                 continue;
             }
             SecretAddress address = new SecretAddress(item.name(), Optional.empty(), false);
             Reference one = new Reference(ref.backend(), item.name(), Optional.empty());
             SecretDocument document = usable(one, current(address, Optional.of(listed), Optional.empty()));
-            fields.put(SecretAddress.field(prefix, item.name()), document.whole().orElseThrow());
+            fields.put(SecretAddress.field(selector.name(), item.name()), document.whole().orElseThrow());
             everySetAt &= document.setAt().isPresent();
             oldest = earlier(oldest, document.setAt());
             firstExpiry = earlier(firstExpiry, document.expiresAt());
         }
         if (fields.isEmpty()) {
-            throw new BackendException(ref, false, "vault " + vault + " has no enabled secret whose name starts with '"
-                    + prefix + "'");
+            throw new BackendException(ref, false, "vault " + vault + " has no enabled secret "
+                    + (selector.selection().isEmpty() ? "at all" : selector.selection()));
         }
         // the mapping is as old as its oldest secret and expires with its first one
         return new SecretDocument(Optional.empty(), fields, Optional.empty(),
@@ -188,8 +189,8 @@ public final class AzureKeyVaultBackend implements SecretBackend {
         return secret.document();
     }
 
-    /** One secret of the list: its name as written, when it last changed, whether it is enabled. */
-    private record Listed(String name, long updated, boolean enabled) {
+    /** One secret of the list: its name as written, when it last changed, whether it is enabled, its tags. */
+    private record Listed(String name, long updated, boolean enabled, Map<String, String> tags) {
     }
 
     /** Every secret of the vault by lower-case name, from every list page; empty when the identity may not list. */
@@ -206,8 +207,10 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                 String id = item.path("id").asText("");
                 String name = id.substring(id.lastIndexOf('/') + 1);
                 JsonNode attributes = item.path("attributes");
+                Map<String, String> tags = new HashMap<>();
+                item.path("tags").fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
                 listed.put(name.toLowerCase(Locale.ROOT), new Listed(name, attributes.path("updated").asLong(-1),
-                        attributes.path("enabled").asBoolean(true)));
+                        attributes.path("enabled").asBoolean(true), tags));
             }
             String link = page.path("nextLink").asText("");
             next = link.isEmpty() ? null : URI.create(link);

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * The narrowest Azure RBAC grant for the agent's reads from Key Vault: the built-in role {@code Key Vault Secrets
  * User} on each secret's own scope ({@code .../vaults/VAULT/secrets/NAME}; a role cannot be given on one version, so a
- * pinned reference is granted its secret). A bulk mapping by name prefix lists the vault, and listing needs the role
+ * pinned reference is granted its secret). A bulk mapping (name prefix or tag) lists the vault, and listing needs the role
  * at the vault's scope: that vault then gets one vault-scope assignment, which covers its other secrets too. The
  * subscription and resource group are not in the config: given, or printed as marked placeholders.
  */
@@ -97,7 +97,7 @@ public final class AzurePolicy {
             out.append("\n# backend ").append(a.backend()).append(": ").append(String.join(", ", a.references()))
                     .append(" -> ").append(String.join(", ", a.feeds())).append('\n');
             if (a.vaultScope()) {
-                out.append("# vault scope: a bulk mapping by name prefix lists the vault, which needs the role on "
+                out.append("# vault scope: a bulk mapping (name prefix or tag) lists the vault, which needs the role on "
                         + "the vault; it covers the vault's other secrets too\n");
             }
             out.append("az role assignment create --assignee \"").append(a.assignee()).append("\" --role \"")

@@ -47,10 +47,16 @@ class AzureKeyVaultBackendIT {
             Map<String, Object> secrets = new LinkedHashMap<>();
             IntStream.range(0, 50).forEach(i -> secrets.put(String.format("bulk-%02d", i),
                     List.of(Map.of("value", CANARY + "-bulk-" + i))));
+            // tags for the bulk-by-tag tests: two finance secrets among the fifty, one general, one disabled
+            secrets.put("bulk-03", List.of(Map.of("value", CANARY + "-bulk-3", "tags", Map.of("pool", "finance"))));
+            secrets.put("bulk-47", List.of(Map.of("value", CANARY + "-bulk-47", "tags", Map.of("pool", "finance",
+                    "env", "prod"))));
+            secrets.put("bulk-05", List.of(Map.of("value", CANARY + "-bulk-5", "tags", Map.of("pool", "general"))));
             secrets.put("database-url", List.of(Map.of("value", CANARY + "-db")));
             secrets.put("platform", List.of(Map.of("value", "{\"api_key\": \"" + CANARY + "-key\", \"port\": 5432}")));
             secrets.put("pinned", List.of(Map.of("value", CANARY + "-old"), Map.of("value", CANARY + "-new")));
-            secrets.put("disabled", List.of(Map.of("value", CANARY + "-d", "enabled", false)));
+            secrets.put("disabled", List.of(Map.of("value", CANARY + "-d", "enabled", false, "tags",
+                    Map.of("pool", "finance"))));
             secrets.put("expired", List.of(Map.of("value", CANARY + "-e", "exp", 1_000_000_000)));
             secrets.put("aged", List.of(Map.of("value", CANARY + "-aged", "created", SET_AT.getEpochSecond(),
                     "exp", EXP.getEpochSecond())));
@@ -143,6 +149,46 @@ class AzureKeyVaultBackendIT {
         // the vault holds 56 secrets: 3 list pages of at most 25, no get, no token
         assertThat(unchanged).extracting(AzureTestServer.Request::path).containsOnly("/secrets").hasSize(3);
         assertThat(unchanged).allMatch(r -> r.status() == 200);
+    }
+
+    @Test
+    void aBulkMappingByTagTakesItsSecretsFromTheListPagesAndCostsNoExtraRequest() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        Reference finance = new Reference("azure", "*?tag=pool=finance", Optional.empty());
+        Set<Reference> refs = refs(bulk());
+        refs.add(finance);
+        Map<Reference, Fetched> first = backend.fetch(refs);
+        // enabled secrets tagged pool=finance, whole name as the field; the disabled one and pool=general left out
+        assertThat(((Fetched.Found) first.get(finance)).document().fields()).containsOnlyKeys("bulk_03", "bulk_47");
+        assertThat(((Fetched.Found) first.get(finance)).document().fields().get("bulk_47").text())
+                .contains(CANARY + "-bulk-47");
+        // the bulk mapping lists the vault (3 pages, the first one challenged); its secrets are among the fifty gets
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path).filteredOn("/secrets"::equals)
+                .hasSize(4);
+        assertThat(AZURE.requests()).hasSize(52 + 3);
+
+        AZURE.resetRequests();
+        Map<Reference, Fetched> unchanged = backend.fetch(refs);
+        assertThat(((Fetched.Found) unchanged.get(finance)).document().fields()).containsOnlyKeys("bulk_03", "bulk_47");
+        // the same three list pages as the fifty names alone: the tags came with them
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path).containsExactly("/secrets", "/secrets",
+                "/secrets");
+
+        AZURE.patchSecret("bulk-47", Map.of("tags", Map.of("pool", "general")));
+        AZURE.resetRequests();
+        Map<Reference, Fetched> retagged = backend.fetch(Set.of(finance));
+        assertThat(((Fetched.Found) retagged.get(finance)).document().fields()).containsOnlyKeys("bulk_03");
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path).containsOnly("/secrets");
+        AZURE.patchSecret("bulk-47", Map.of("tags", Map.of("pool", "finance", "env", "prod")));
+    }
+
+    @Test
+    void aBulkMappingByTagThatSelectsNothingNamesTheSelectionAndTheVault() {
+        AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), Clock.systemUTC());
+        BackendException e = failure(backend.fetch(refs("bulk-*?tag=pool=nowhere")), "bulk-*?tag=pool=nowhere");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("vault " + AZURE.vaultUrl() + " has no enabled secret whose name starts "
+                + "with 'bulk-' and tagged pool=nowhere");
     }
 
     @Test
