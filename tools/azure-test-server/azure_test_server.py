@@ -7,7 +7,8 @@ credentials flow, the Azure Instance Metadata Service token endpoint). Python st
   azure_test_server.py --dir DIR --config CONFIG.json
 
 It makes a test CA and a server certificate (openssl) in DIR, serves HTTPS on a free 127.0.0.1 port (Key Vault by
-the Host header NAME.vault.azure.net:PORT, Entra under /{tenant}/..., the IMDS token path) and plain HTTP on a
+the Host header NAME.vault.azure.net:PORT, or a national cloud's vault domain (CLOUDS), Entra under /{tenant}/...
+on any host, the IMDS token path) and plain HTTP on a
 second free port (the IMDS token path only, as the real 169.254.169.254 speaks it) and on a third (Azure Arc's
 token endpoint, as the Connected Machine agent serves it on localhost:40342: a Basic realm=KEYFILE challenge,
 then the key file's content as Authorization: Basic KEY), then writes DIR/ready.json
@@ -53,6 +54,11 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Each cloud's Key Vault domain (the challenge's resource, the tokens' audience) and its Microsoft Entra host: a vault
+# name answers under each of them (same secrets), and a login host issues tokens only for its own cloud's vaults.
+CLOUDS = {"vault.azure.net": "login.microsoftonline.com",
+          "vault.usgovcloudapi.net": "login.microsoftonline.us",
+          "vault.azure.cn": "login.chinacloudapi.cn"}
 API_VERSIONS = ("7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01")
 PAGE_MAX = 25
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -325,9 +331,9 @@ class Handler(BaseHTTPRequestHandler):
             raise Reply(404, {"error": "not_found"})
         if path.startswith("/_test/"):
             self.control(method, path, body)
-        vault = host.split(".")[0] if host.endswith(".vault.azure.net:%d" % self.https_port) else None
-        if vault is not None:
-            self.vault(vault, method, path, query, identity)
+        for domain in CLOUDS:
+            if host.lower().endswith(".%s:%d" % (domain, self.https_port)):
+                self.vault(host.split(".")[0], domain, method, path, query, identity)
         parts = path.strip("/").split("/")
         if len(parts) >= 2 and parts[1:] == ["v2.0", ".well-known", "openid-configuration"]:
             self.openid(parts[0])
@@ -372,6 +378,12 @@ class Handler(BaseHTTPRequestHandler):
             raise entra_error("invalid_scope", 1002012, "The provided value for scope %s is not valid."
                               % form.get("scope", ""))
         scope = resources[0]
+        login = self.headers.get("Host", "").split(":")[0].lower()
+        resource_host = urllib.parse.urlsplit(scope).hostname or ""
+        if resource_host in CLOUDS and CLOUDS[resource_host] != login and login in CLOUDS.values():
+            raise entra_error("invalid_resource", 500011, "The resource principal named %s was not found in the "
+                                                          "tenant (a resource of another cloud than %s)." % (
+                                                              scope[:-len("/.default")], login))
         if "client_secret" in form:
             if not client.get("secret") or not hmac.compare_digest(form["client_secret"], client["secret"]):
                 raise entra_error("invalid_client", 7000215, "Invalid client secret provided.")
@@ -486,12 +498,12 @@ class Handler(BaseHTTPRequestHandler):
                           "resource": resource, "token_type": "Bearer"})
 
     # -- Key Vault --
-    def challenge(self):
-        resource = self.state.challenge_resource or "https://vault.azure.net:%d" % self.https_port
-        return {"WWW-Authenticate": 'Bearer authorization="https://login.microsoftonline.com:%d/%s", '
-                                    'resource="%s"' % (self.https_port, self.state.tenant, resource)}
+    def challenge(self, domain):
+        resource = self.state.challenge_resource or "https://%s:%d" % (domain, self.https_port)
+        return {"WWW-Authenticate": 'Bearer authorization="https://%s:%d/%s", resource="%s"' % (
+            CLOUDS[domain], self.https_port, self.state.tenant, resource)}
 
-    def vault(self, vault, method, path, query, identity):
+    def vault(self, vault, domain, method, path, query, identity):
         if vault not in self.state.vaults:
             raise Reply(404, None)
         if query.get("api-version") not in API_VERSIONS:
@@ -500,12 +512,12 @@ class Handler(BaseHTTPRequestHandler):
         authorization = self.headers.get("Authorization", "")
         if not authorization.startswith("Bearer "):
             raise kv_error(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.",
-                           headers=self.challenge())
+                           headers=self.challenge(domain))
         try:
             identity[0] = self.state.check_token(authorization[len("Bearer "):],
-                                                 "https://vault.azure.net:%d" % self.https_port)
+                                                 "https://%s:%d" % (domain, self.https_port))
         except ValueError as e:
-            raise kv_error(401, "Unauthorized", str(e), headers=self.challenge())
+            raise kv_error(401, "Unauthorized", str(e), headers=self.challenge(domain))
         with self.state.lock:
             if self.state.throttle_count > 0:
                 self.state.throttle_count -= 1
@@ -636,7 +648,7 @@ class Handler(BaseHTTPRequestHandler):
 # ---- start ----------------------------------------------------------------------------------------------------
 
 def make_certificates(folder):
-    """A CA made now, and a server certificate it signs for *.vault.azure.net, the login host and 127.0.0.1."""
+    """A CA made now, and a server certificate it signs for each cloud's *.VAULT-DOMAIN and login host, 127.0.0.1."""
     def run(*args):
         subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ca_key, ca, key, csr, cert = (os.path.join(folder, n) for n in ("ca.key", "ca.pem", "server.key", "server.csr",
@@ -647,7 +659,8 @@ def make_certificates(folder):
     run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=vault.azure.net")
     ext = os.path.join(folder, "server.ext")
     with open(ext, "w") as f:
-        f.write("subjectAltName=DNS:*.vault.azure.net,DNS:login.microsoftonline.com,DNS:localhost,IP:127.0.0.1\n"
+        f.write("subjectAltName=" + ",".join("DNS:*.%s,DNS:%s" % cloud for cloud in CLOUDS.items())
+                + ",DNS:localhost,IP:127.0.0.1\n"
                 "extendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n")
     run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert, "-days", "2",
         "-extfile", ext)

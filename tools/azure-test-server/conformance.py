@@ -9,6 +9,7 @@ JUnit test before this runs; the checks that change it (throttling, token lifeti
 """
 
 import json
+import os
 import ssl
 import sys
 import time
@@ -139,6 +140,52 @@ def _():
     expect(len(names) == P["secret_count"], "listed %d of %d" % (len(names), P["secret_count"]))
     pages = [r for r in requests_since_reset() if r["path"] == "/secrets" and r["status"] == 200]
     expect(len(pages) == -(-P["secret_count"] // 25), "pages %d" % len(pages))
+
+
+@check("list_items_carry_tags")
+def _():
+    listed = {p.name: p for p in client(secret_credential()).list_properties_of_secrets()}
+    expect(listed["database-url"].tags == {"team": "platform"}, "tags %r" % listed["database-url"].tags)
+    expect(listed["rotated"].tags is None, "an untagged secret lists no tags: %r" % listed["rotated"].tags)
+    expect(listed["disabled"].enabled is False, "a disabled secret lists enabled=false")
+    expect(not any(r["path"].startswith("/secrets/") for r in requests_since_reset()), "the tags came without a get")
+
+
+@check("national_cloud_vault_challenge_and_authority")
+def _():
+    # A US Government vault: the challenge names https://vault.usgovcloudapi.net, which the SDK verifies against
+    # the vault's host and turns into the scope; the token comes from that cloud's authority host.
+    credential = ClientSecretCredential(P["tenant"], P["secret_client"], P["client_secret"],
+                                        authority="https://login.microsoftonline.us:%d" % HTTPS,
+                                        disable_instance_discovery=True)
+    gov = SecretClient("https://%s.vault.usgovcloudapi.net:%d" % (P["vault"], HTTPS), credential)
+    expect(gov.get_secret("database-url").value == P["values"]["database-url"], "value")
+    seen = [(r["host"].split(":")[0], r["path"], r["status"]) for r in requests_since_reset()]
+    expect(seen[0] == ("%s.vault.usgovcloudapi.net" % P["vault"], "/secrets/database-url", 401), "challenge %r" % seen)
+    expect(any(h == "login.microsoftonline.us" and p.endswith("/token") and s == 200 for h, p, s in seen),
+           "token from login.microsoftonline.us: %r" % seen)
+    expect(seen[-1] == ("%s.vault.usgovcloudapi.net" % P["vault"], "/secrets/database-url", 200), "read %r" % seen)
+    # the public cloud's authority does not issue tokens for a US Government vault
+    public = SecretClient("https://%s.vault.usgovcloudapi.net:%d" % (P["vault"], HTTPS), secret_credential())
+    e = raises(ClientAuthenticationError, lambda: public.get_secret("database-url"))
+    expect("AADSTS500011" in str(e), str(e))
+
+
+@check("azure_arc_managed_identity")
+def _():
+    # The Arc agent's flow, through MSAL's own Arc client: it reads the key from /var/opt/azcmagent/tokens/<name>.key,
+    # which in this mount namespace is the test server's key folder (bind mount over a private tmpfs on /var/opt).
+    os.environ["IDENTITY_ENDPOINT"] = P["arc_endpoint"]
+    os.environ["IMDS_ENDPOINT"] = P["arc_endpoint"].split("/metadata/")[0]
+    try:
+        value = client(ManagedIdentityCredential()).get_secret("database-url").value
+    finally:
+        del os.environ["IDENTITY_ENDPOINT"], os.environ["IMDS_ENDPOINT"]
+    expect(value == P["values"]["database-url"], "value")
+    seen = [(r["identity"], r["path"], r["status"]) for r in requests_since_reset()]
+    expect(("anonymous", "/metadata/identity/oauth2/token", 401) in seen, "the Basic realm challenge: %r" % seen)
+    expect(("mi:arc", "/metadata/identity/oauth2/token", 200) in seen, "a token for the key: %r" % seen)
+    expect(seen[-1] == ("mi:arc", "/secrets/database-url", 200), "read as the Arc identity: %r" % seen)
 
 
 @check("versions_listed_and_got_by_id")

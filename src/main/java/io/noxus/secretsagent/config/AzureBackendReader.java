@@ -63,7 +63,7 @@ final class AzureBackendReader {
             }
         };
         URI authority = node.optional("authority_host").map(n -> https(n, "https://login.microsoftonline.us"))
-                .orElse(AzureBackendSettings.DEFAULT_AUTHORITY);
+                .orElse(AzureBackendSettings.defaultAuthority(vault));
         Optional<Path> ca = node.optional("ca_file").map(AzureBackendReader::file);
         Duration timeout = node.optional("request_timeout_seconds").map(n -> {
             int seconds = n.positiveInt();

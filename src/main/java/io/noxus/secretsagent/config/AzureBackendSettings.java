@@ -3,6 +3,8 @@ package io.noxus.secretsagent.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,10 @@ public record AzureBackendSettings(String name, URI vaultUrl, Credential credent
                                    Optional<Path> caFile, Duration requestTimeout) implements BackendSettings {
     public static final String TYPE = "azure-key-vault";
     public static final URI DEFAULT_AUTHORITY = URI.create("https://login.microsoftonline.com");
+    /** The national clouds' Key Vault domains and their Microsoft Entra hosts (the public cloud's is the default). */
+    public static final Map<String, URI> NATIONAL_AUTHORITIES = Map.of(
+            "vault.usgovcloudapi.net", URI.create("https://login.microsoftonline.us"),
+            "vault.azure.cn", URI.create("https://login.chinacloudapi.cn"));
     public static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254/metadata/identity/oauth2/token");
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -50,6 +56,17 @@ public record AzureBackendSettings(String name, URI vaultUrl, Credential credent
     public static final Path DEFAULT_ARC_KEY_FOLDER = Path.of("/var/opt/azcmagent/tokens");
     /** The Arc agent's token endpoint when the environment names none. */
     public static final URI DEFAULT_ARC = URI.create("http://localhost:40342/metadata/identity/oauth2/token");
+
+    /**
+     * The authority a vault's cloud issues tokens from, when {@code authority_host} is not set: the national cloud's
+     * host for a vault under its domain ({@code NAME.vault.usgovcloudapi.net} gets login.microsoftonline.us), else
+     * the public cloud's.
+     */
+    public static URI defaultAuthority(URI vaultUrl) {
+        String host = vaultUrl.getHost() == null ? "" : vaultUrl.getHost().toLowerCase(Locale.ROOT);
+        return NATIONAL_AUTHORITIES.entrySet().stream().filter(e -> host.endsWith("." + e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(DEFAULT_AUTHORITY);
+    }
 
     @Override
     public String type() {

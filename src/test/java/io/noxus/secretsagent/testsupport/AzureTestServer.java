@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension static final AzureTestServer AZURE = new AzureTestServer(config);}. HTTPS on a free
  * 127.0.0.1 port with a CA it makes at start ({@link #caFile()}), the IMDS token path also on a plain HTTP port.
  * The vault is {@code https://noxus-test.vault.azure.net:PORT} and the authority
- * {@code https://login.microsoftonline.com:PORT}: {@code src/test/resources/azure-test-hosts} resolves both names
- * to 127.0.0.1 (failsafe's {@code -Djdk.net.hosts.file}). The config is the server's JSON (see the script).
+ * {@code https://login.microsoftonline.com:PORT} (or a national cloud's: {@link #vaultUrl(String)}):
+ * {@code src/test/resources/azure-test-hosts} resolves the names to 127.0.0.1 (failsafe's {@code -Djdk.net.hosts.file}). The config is the server's JSON (see the script).
  */
 public final class AzureTestServer implements BeforeAllCallback, AfterAllCallback {
     public static final String TENANT = "7e1d2c3b-0000-4000-8000-00000000c0de";
@@ -133,6 +133,16 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         return "https://login.microsoftonline.com:" + httpsPort;
     }
 
+    /** The vault under a national cloud's domain ({@code vault.usgovcloudapi.net}, {@code vault.azure.cn}). */
+    public String vaultUrl(String domain) {
+        return "https://" + VAULT + "." + domain + ":" + httpsPort;
+    }
+
+    /** A national cloud's Entra host ({@code login.microsoftonline.us}, {@code login.chinacloudapi.cn}). */
+    public String authorityHost(String login) {
+        return "https://" + login + ":" + httpsPort;
+    }
+
     /** The IMDS token endpoint on the plain HTTP port, as a managed identity's {@code identity_endpoint}. */
     public String imdsEndpoint() {
         return "http://127.0.0.1:" + httpPort + "/metadata/identity/oauth2/token";
@@ -184,8 +194,8 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         control("POST", "/_test/requests/reset", null);
     }
 
-    /** One request the server answered. */
-    public record Request(String identity, String method, String path, int status) {
+    /** One request the server answered; {@code host} is its Host header (name and port). */
+    public record Request(String identity, String method, String path, int status, String host) {
         /** Vault reads (secrets, lists, versions), as opposed to token and discovery requests. */
         public boolean isVault() {
             return path.startsWith("/secrets");
@@ -197,7 +207,7 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         List<Request> out = new ArrayList<>();
         for (JsonNode r : control("GET", "/_test/requests", null)) {
             out.add(new Request(r.get("identity").asText(), r.get("method").asText(),
-                    r.get("path").asText().replaceAll("/$", ""), r.get("status").asInt()));
+                    r.get("path").asText().replaceAll("/$", ""), r.get("status").asInt(), r.path("host").asText("")));
         }
         return out;
     }

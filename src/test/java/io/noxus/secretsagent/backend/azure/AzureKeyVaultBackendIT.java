@@ -432,6 +432,42 @@ class AzureKeyVaultBackendIT {
     }
 
     @Test
+    void aUsGovernmentVaultGetsItsTokenFromItsAuthorityForTheResourceItsChallengeNames() {
+        AzureBackendSettings gov = new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl("vault.usgovcloudapi.net")),
+                clientSecret("client-secret"), URI.create(AZURE.authorityHost("login.microsoftonline.us")),
+                Optional.of(AZURE.caFile()), Duration.ofSeconds(10));
+        Map<Reference, Fetched> fetched = new AzureKeyVaultBackend(gov, Clock.systemUTC()).fetch(refs("database-url"));
+        assertThat(value(fetched, "database-url")).isEqualTo(CANARY + "-db");
+        // the vault accepted the token: its audience is https://vault.usgovcloudapi.net:PORT, the challenge's resource
+        assertThat(AZURE.requests()).extracting(AzureTestServer.Request::host, AzureTestServer.Request::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("noxus-test.vault.usgovcloudapi.net:" + AZURE.httpsPort(), 401),
+                        org.assertj.core.groups.Tuple.tuple("login.microsoftonline.us:" + AZURE.httpsPort(), 200),
+                        org.assertj.core.groups.Tuple.tuple("noxus-test.vault.usgovcloudapi.net:" + AZURE.httpsPort(), 200));
+    }
+
+    @Test
+    void aNationalCloudVaultWithThePublicAuthorityIsRefusedByEntraPermanently() {
+        AzureBackendSettings mixed = new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl("vault.azure.cn")),
+                clientSecret("client-secret"), URI.create(AZURE.authorityHost()), Optional.of(AZURE.caFile()),
+                Duration.ofSeconds(10));
+        BackendException e = failure(new AzureKeyVaultBackend(mixed, Clock.systemUTC()).fetch(refs("database-url")),
+                "database-url");
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).contains("AADSTS500011", "https://vault.azure.cn:" + AZURE.httpsPort());
+    }
+
+    @Test
+    void aManagedIdentityAsksImdsForTheNationalCloudsVaultResource() {
+        AzureBackendSettings china = new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl("vault.azure.cn")),
+                new AzureBackendSettings.ManagedIdentity(Optional.empty(), URI.create(AZURE.imdsEndpoint())),
+                AzureBackendSettings.defaultAuthority(URI.create(AZURE.vaultUrl("vault.azure.cn"))),
+                Optional.of(AZURE.caFile()), Duration.ofSeconds(10));
+        assertThat(value(new AzureKeyVaultBackend(china, Clock.systemUTC()).fetch(refs("bulk-09")), "bulk-09"))
+                .isEqualTo(CANARY + "-bulk-9");
+    }
+
+    @Test
     void aTokenIsReusedUntilFiveMinutesBeforeItExpiresThenReplaced() {
         ManualClock clock = new ManualClock();
         AzureKeyVaultBackend backend = backend(clientSecret("client-secret"), clock);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The test server's fidelity, proven by Microsoft's own clients: the pinned {@code azure-keyvault-secrets} and
  * {@code azure-identity} (.tools/azure-venv, scripts/install-test-tools.sh) run tools/azure-test-server/
  * conformance.py against it, inside a private mount namespace whose /etc/hosts is azure-test-hosts (real vault
- * and login names, the SDK's challenge-resource check on), trusting the test CA by SSL_CERT_FILE. Each check the
+ * and login names, the SDK's challenge-resource check on) and whose /var/opt/azcmagent/tokens is the server's Arc
+ * key folder, trusting the test CA by SSL_CERT_FILE. Each check the
  * script makes is one test here; a check the script stops making fails here too.
  */
 class AzureSdkConformanceIT {
@@ -36,6 +37,9 @@ class AzureSdkConformanceIT {
             "managed_identity_system_assigned",
             "managed_identity_user_assigned_by_client_id",
             "list_pages_of_at_most_25_with_next_link",
+            "list_items_carry_tags",
+            "national_cloud_vault_challenge_and_authority",
+            "azure_arc_managed_identity",
             "versions_listed_and_got_by_id",
             "exp_and_nbf_attributes",
             "not_found_and_soft_deleted_are_404",
@@ -74,6 +78,8 @@ class AzureSdkConformanceIT {
                 "mi-user", Map.of("allow", List.of("database-url"))));
         try {
             Path dir = Files.createTempDirectory("azure-conformance-certs-");
+            Files.createDirectories(dir.resolve("arc-tokens"));
+            CONFIG.put("arc", Map.of("key_folder", dir.resolve("arc-tokens").toString(), "allow", List.of("*")));
             Path registered = AzureTestServer.clientCertificate(dir, "sp-cert");
             AzureTestServer.clientCertificate(dir, "other");
             CONFIG.put("clients", Map.of("sp-secret", Map.of("secret", "conformance-client-secret"),
@@ -104,20 +110,25 @@ class AzureSdkConformanceIT {
         params.put("cert_pem", dir.resolve("sp-cert.pem").toString());
         params.put("other_cert_pem", dir.resolve("other.pem").toString());
         params.put("mi_client", "mi-user");
+        params.put("arc_endpoint", AZURE.arcEndpoint());
         params.put("secret_count", ((Map<?, ?>) CONFIG.get("secrets")).size() - 1);
         params.put("values", Map.of("database-url", "postgres://conformance", "rotated-versions",
                 List.of("first", "second")));
         params.put("expiring_exp", 1_900_000_000);
         params.put("expiring_nbf", 1_600_000_000);
         String script = RealReaders.repoRoot().resolve("tools/azure-test-server/conformance.py").toString();
-        // A private mount namespace: /etc/hosts is the tests' hosts file for this process tree only.
-        String inner = "mount --bind \"$1\" /etc/hosts && shift && exec \"$@\"";
+        // A private mount namespace: /etc/hosts is the tests' hosts file, and /var/opt/azcmagent/tokens (where MSAL's
+        // Arc client insists on reading the key) the test server's key folder, for this process tree only. /var/opt
+        // gets a private tmpfs first, so the real /var/opt is never written (azcmagent need not exist on the host).
+        String inner = "mount --bind \"$1\" /etc/hosts && mount -t tmpfs -o mode=0755 noxus-arc /var/opt"
+                + " && mkdir -p /var/opt/azcmagent/tokens && mount --bind \"$2\" /var/opt/azcmagent/tokens"
+                + " && shift 2 && exec \"$@\"";
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("SSL_CERT_FILE", AZURE.caFile().toString());
         env.put("REQUESTS_CA_BUNDLE", AZURE.caFile().toString());
         env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:" + AZURE.httpPort());
         Exec.Result run = Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", inner, "sh",
-                AzureTestServer.hostsFile().toString(), python.toString(), script,
+                AzureTestServer.hostsFile().toString(), dir.resolve("arc-tokens").toString(), python.toString(), script,
                 new ObjectMapper().writeValueAsString(params)), env, null);
         output = run.stdoutText() + "\n" + run.stderrText();
         Matcher line = Pattern.compile("(?m)^(ok|FAIL) ([a-z0-9_]+)(?:: (.*))?$").matcher(run.stdoutText());
