@@ -3,6 +3,8 @@ package io.noxus.secretsagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.AzureTestServer;
+import io.noxus.secretsagent.testsupport.Exec;
+import io.noxus.secretsagent.testsupport.KubeTools;
 import io.noxus.secretsagent.testsupport.ManualClock;
 import io.noxus.secretsagent.testsupport.TestHosts;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
@@ -221,6 +223,89 @@ class AzureRenderIT {
         assertThat(check.exit()).as(check.all()).isEqualTo(1);
         assertThat(check.all()).contains("variable LEDGER_URL is mapped twice at the same level for service "
                 + "worker-finance", "mappings[0]", "mappings[1]").doesNotContain(CANARY);
+    }
+
+    @Test
+    void exportKubernetesWritesAnAzureKvStorePerBackendAndNamesEachKeyVaultSecret() throws IOException {
+        String pin = AZURE.putSecret("signing-key", Map.of("value", CANARY + "-sig"));
+        String gov = "  azgov: {type: azure-key-vault, vault_url: " + AZURE.vaultUrl("vault.usgovcloudapi.net")
+                + ", authority_host: AUTHORITY, client_secret: {tenant_id: " + AzureTestServer.TENANT
+                + ", client_id: sp-secret, secret_file: client-secret}}\n";
+        String base = Files.readString(config).replace("services:\n",
+                gov.replace("AUTHORITY", AZURE.authorityHost("login.microsoftonline.us")) + "services:\n")
+                .replaceFirst("(?s)mappings:.*", "mappings:\n"
+                + "  - {env: DATABASE_URL, ref: \"azsecret:database-url\", scope: \"service:backend\"}\n"
+                + "  - {env: OPENAI_KEY, ref: \"azcert:platform#openai_key\", scope: \"service:backend\"}\n"
+                + "  - {env: SIGNING_KEY, ref: \"azmi:signing-key?version=" + pin + "\", scope: \"service:backend\"}\n"
+                + "  - {env: GOV_URL, ref: \"azgov:database-url\", scope: \"service:backend\"}\n"
+                + "  - {bulk: \"azsecret:workers-*\", prefix: W_, transform: upper, scope: workers}\n"
+                + "  - {bulk: \"azsecret:*?tag=pool=finance\", transform: upper, scope: \"pool:finance\"}\n");
+        Path export = PrivateFiles.write(dir, "export.yaml", base);
+        Path out = dir.resolve("k8s");
+        InProcess.Run run = InProcess.run("export", "kubernetes", "-c", export.toString(), "--output-dir",
+                out.toString(), "--namespace", "noxus", "--service-account", "eso-reader");
+        assertThat(run.exit()).as(run.all()).isZero();
+
+        List<Path> manifests;
+        try (var files = Files.list(out)) {
+            manifests = files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("values-noxus.yaml"))
+                    .sorted().toList();
+        }
+        Exec.Result check = KubeTools.kubecheck(manifests);
+        assertThat(check.exitCode()).as(check.stderrText()).isZero();
+        assertThat(check.stdoutText()).contains("SecretStore noxus-azsecret", "SecretStore noxus-azcert",
+                "SecretStore noxus-azmi", "SecretStore noxus-azgov", "ExternalSecret noxus-worker-finance");
+        StringBuilder all = new StringBuilder(run.all());
+        for (Path f : manifests) {
+            all.append(Files.readString(f));
+        }
+        assertThat(all.toString()).doesNotContain(CANARY).doesNotContain("render-it-secret");
+
+        JsonNode sp = yaml(out.resolve("secretstore-noxus-azsecret.yaml")).at("/spec/provider/azurekv");
+        assertThat(sp.get("vaultUrl").asText()).isEqualTo(AZURE.vaultUrl());
+        assertThat(sp.get("environmentType").asText()).isEqualTo("PublicCloud");
+        assertThat(sp.get("authType").asText()).isEqualTo("ServicePrincipal");
+        assertThat(sp.get("tenantId").asText()).isEqualTo(AzureTestServer.TENANT);
+        assertThat(sp.at("/authSecretRef/clientId").toString()).isEqualTo("{\"name\":\"noxus-azsecret-sp\",\"key\":\"ClientID\"}");
+        assertThat(sp.at("/authSecretRef/clientSecret").toString())
+                .isEqualTo("{\"name\":\"noxus-azsecret-sp\",\"key\":\"ClientSecret\"}");
+        assertThat(yaml(out.resolve("secretstore-noxus-azcert.yaml")).at("/spec/provider/azurekv/authSecretRef/"
+                + "clientCertificate/key").asText()).isEqualTo("ClientCertificate");
+        JsonNode mi = yaml(out.resolve("secretstore-noxus-azmi.yaml")).at("/spec/provider/azurekv");
+        assertThat(mi.get("authType").asText()).isEqualTo("WorkloadIdentity");
+        assertThat(mi.at("/serviceAccountRef/name").asText()).isEqualTo("eso-reader");
+        assertThat(yaml(out.resolve("secretstore-noxus-azgov.yaml")).at("/spec/provider/azurekv/environmentType")
+                .asText()).isEqualTo("USGovernmentCloud");
+
+        Map<String, String> backend = remoteRefs(out.resolve("externalsecret-noxus-backend.yaml"));
+        assertThat(backend).containsEntry("DATABASE_URL", "{\"key\":\"secret/database-url\"}")
+                .containsEntry("OPENAI_KEY", "{\"key\":\"secret/platform\",\"property\":\"openai_key\"}")
+                .containsEntry("SIGNING_KEY", "{\"key\":\"secret/signing-key\",\"version\":\"" + pin + "\"}")
+                .containsEntry("GOV_URL", "{\"key\":\"secret/database-url\"}");
+        // bulk variables name the secret their field came from ('_' back to '-'; Key Vault ignores case)
+        assertThat(remoteRefs(out.resolve("externalsecret-noxus-worker-finance.yaml"))).isEqualTo(Map.of(
+                "W_ETL_DB", "{\"key\":\"secret/workers-etl-db\"}",
+                "W_OPENAI_KEY", "{\"key\":\"secret/workers-openai-key\"}",
+                "LEDGER_URL", "{\"key\":\"secret/ledger-url\"}",
+                "FX_RATES_KEY", "{\"key\":\"secret/fx-rates-key\"}"));
+
+        Path mixed = PrivateFiles.write(dir, "mixed.yaml", base.replace(
+                AZURE.authorityHost("login.microsoftonline.us"), AZURE.authorityHost()));
+        InProcess.Run refused = InProcess.run("export", "kubernetes", "-c", mixed.toString(), "--output-dir",
+                dir.resolve("k8s-mixed").toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("backends.azgov.authority_host", "USGovernmentCloud");
+    }
+
+    private static JsonNode yaml(Path file) throws IOException {
+        return new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile());
+    }
+
+    /** An ExternalSecret's data: each secretKey with its remoteRef as JSON. */
+    private static Map<String, String> remoteRefs(Path file) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        yaml(file).at("/spec/data").forEach(d -> out.put(d.get("secretKey").asText(), d.get("remoteRef").toString()));
+        return out;
     }
 
     private InProcess.Run render(String... extra) {

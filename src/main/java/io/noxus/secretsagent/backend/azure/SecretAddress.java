@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
  * written and compared ignoring case; tag names and values are compared exactly, as written (percent-encoded where
  * they hold a space, {@code #}, {@code &}, {@code =} or {@code %}).
  */
-record SecretAddress(String name, Optional<String> version, boolean prefix, Map<String, String> tags) {
+public record SecretAddress(String name, Optional<String> version, boolean prefix, Map<String, String> tags) {
     private static final Pattern FORM = Pattern.compile("([0-9A-Za-z-]{1,127})(?:\\?version=([0-9A-Za-z]{1,64}))?");
     private static final String TAG_PART = "(?:[^\\s#&=%]|%[0-9A-Fa-f]{2})";
     private static final Pattern TAG = Pattern.compile("tag=(" + TAG_PART + "+)=(" + TAG_PART + "*)");
     private static final Pattern PREFIX = Pattern.compile("([0-9A-Za-z-]{0,126})\\*(?:\\?(.+))?");
 
-    SecretAddress {
+    public SecretAddress {
         tags = Map.copyOf(tags);
     }
 
@@ -33,7 +33,7 @@ record SecretAddress(String name, Optional<String> version, boolean prefix, Map<
     }
 
     /** The address, or empty when the path is not one (the caller names the reference in its error). */
-    static Optional<SecretAddress> parse(String path) {
+    public static Optional<SecretAddress> parse(String path) {
         Matcher bulk = PREFIX.matcher(path);
         if (bulk.matches()) {
             return bulk.group(2) == null ? Optional.of(new SecretAddress(bulk.group(1), Optional.empty(), true))
@@ -62,7 +62,7 @@ record SecretAddress(String name, Optional<String> version, boolean prefix, Map<
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    static final String FORM_HELP = "an Azure reference is azure:NAME, azure:NAME#json-key, azure:NAME?version=ID or "
+    public static final String FORM_HELP = "an Azure reference is azure:NAME, azure:NAME#json-key, azure:NAME?version=ID or "
             + "(bulk) azure:PREFIX* or azure:PREFIX*?tag=NAME=VALUE[&tag=...], NAME being 1 to 127 letters, digits "
             + "and '-'";
 
@@ -91,6 +91,14 @@ record SecretAddress(String name, Optional<String> version, boolean prefix, Map<
      */
     static String field(String prefix, String secretName) {
         return secretName.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * The Key Vault secret a bulk field came from: the prefix + the field with each {@code _} a {@code -}, the
+     * reverse of {@link #field} (exact up to case, which Key Vault ignores: its names hold no {@code _}).
+     */
+    public String secretOfField(String field) {
+        return name + field.replace('_', '-');
     }
 
     /** The key the agent caches it under (Key Vault names ignore case). */
