@@ -40,7 +40,7 @@ final class RemoteRefs {
             return aws(aws, ref);
         }
         if (settings instanceof AzureBackendSettings azure) {
-            return azure(azure, ref);
+            return AzureRemoteRefs.of(azure, ref, this::namespaced, options.serviceAccount());
         }
         FileBackendSettings file = (FileBackendSettings) settings;
         throw new ConfigException("backends." + file.name() + " (type file, " + ref + "): a local secrets file has no "
@@ -107,55 +107,8 @@ final class RemoteRefs {
                 ref.field(), version);
     }
 
-    /**
-     * Azure: one {@code azurekv} store per backend; the key is {@code secret/NAME} (the Key Vault secret; for a bulk
-     * mapping's variable, the secret its field came from), {@code #json-key} the property, {@code ?version=ID} the
-     * version. A service principal reads its ids from a Secret {@code noxus-BACKEND-sp} you create; a managed
-     * identity (IMDS or Azure Arc: no such thing in a pod) becomes Workload Identity through the service account.
-     */
-    private RemoteRef azure(AzureBackendSettings azure, Reference ref) {
-        io.noxus.secretsagent.backend.azure.SecretAddress address = io.noxus.secretsagent.backend.azure.SecretAddress
-                .parse(ref.path()).orElseThrow(() -> new ConfigException(ref + ": "
-                        + io.noxus.secretsagent.backend.azure.SecretAddress.FORM_HELP));
-        String cloud = AZURE_CLOUDS.entrySet().stream().filter(e -> azure.vaultUrl().getHost()
-                .toLowerCase(java.util.Locale.ROOT).endsWith("." + e.getKey())).map(Map.Entry::getValue).findFirst()
-                .orElse("PublicCloud");
-        if (!azure.authorityHost().getHost().equalsIgnoreCase(AzureBackendSettings.defaultAuthority(azure.vaultUrl())
-                .getHost())) {
-            throw new ConfigException("backends." + azure.name() + ".authority_host: ESO's azurekv provider takes "
-                    + "the authority from environmentType (" + cloud + " for " + azure.vaultUrl() + "), and "
-                    + azure.authorityHost() + " is not that cloud's; configure the store's customCloudConfig by hand");
-        }
-        Map<String, Object> provider = new LinkedHashMap<>();
-        provider.put("vaultUrl", azure.vaultUrl().toString());
-        provider.put("environmentType", cloud);
-        String secret = "noxus-" + azure.name() + "-sp";
-        if (azure.credential() instanceof AzureBackendSettings.ClientSecret sp) {
-            provider.put("authType", "ServicePrincipal");
-            provider.put("tenantId", sp.tenantId());
-            provider.put("authSecretRef", Map.of("clientId", namespaced(secret, Optional.of("ClientID")),
-                    "clientSecret", namespaced(secret, Optional.of("ClientSecret"))));
-        } else if (azure.credential() instanceof AzureBackendSettings.ClientCertificate cert) {
-            provider.put("authType", "ServicePrincipal");
-            provider.put("tenantId", cert.tenantId());
-            provider.put("authSecretRef", Map.of("clientId", namespaced(secret, Optional.of("ClientID")),
-                    "clientCertificate", namespaced(secret, Optional.of("ClientCertificate"))));
-        } else {
-            provider.put("authType", "WorkloadIdentity");
-            provider.put("serviceAccountRef", namespaced(options.serviceAccount(), Optional.empty()));
-        }
-        boolean bulkField = address.prefix();
-        String name = bulkField ? address.secretOfField(ref.field().orElseThrow()) : address.name();
-        return new RemoteRef(new RemoteRef.Store("noxus-" + azure.name(), Map.of("azurekv", provider)),
-                "secret/" + name, bulkField ? Optional.empty() : ref.field(), address.version());
-    }
-
-    /** ESO's environmentType of each national cloud's Key Vault domain. */
-    private static final Map<String, String> AZURE_CLOUDS = Map.of("vault.usgovcloudapi.net", "USGovernmentCloud",
-            "vault.azure.cn", "ChinaCloud");
-
     /** A reference to a Secret or service account; a ClusterSecretStore must say in which namespace. */
-    private Map<String, Object> namespaced(String name, Optional<String> key) {
+    Map<String, Object> namespaced(String name, Optional<String> key) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         key.ifPresent(k -> out.put("key", k));
