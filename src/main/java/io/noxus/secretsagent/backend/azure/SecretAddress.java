@@ -25,7 +25,7 @@ public record SecretAddress(String name, Optional<String> version, boolean prefi
     private static final Pattern PREFIX = Pattern.compile("([0-9A-Za-z-]{0,126})\\*(?:\\?(.+))?");
 
     public SecretAddress {
-        tags = Map.copyOf(tags);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags)); // sorted: messages name them in one order
     }
 
     SecretAddress(String name, Optional<String> version, boolean prefix) {
