@@ -44,8 +44,9 @@ final class RemoteRefs {
         }
         FileBackendSettings file = (FileBackendSettings) settings;
         throw new ConfigException("backends." + file.name() + " (type file, " + ref + "): a local secrets file has no "
-                + "SecretStore in Kubernetes; move these secrets to Vault or AWS Secrets Manager, or export with "
-                + "--plain-secrets-with-values, which writes the values themselves into the Secret manifests");
+                + "SecretStore in Kubernetes; move these secrets to Vault, AWS Secrets Manager or Azure Key Vault, or "
+                + "export with --plain-secrets-with-values, which writes the values themselves into the Secret "
+                + "manifests");
     }
 
     private RemoteRef vault(VaultBackendSettings vault, Reference ref) {

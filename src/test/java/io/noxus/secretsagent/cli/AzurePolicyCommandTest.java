@@ -109,6 +109,29 @@ class AzurePolicyCommandTest {
     }
 
     @Test
+    void aBulkMappingByTagListsTheVaultSoItsBackendGetsOneVaultScopeAssignment() throws IOException {
+        PrivateFiles.write(dir, "config.yaml", java.nio.file.Files.readString(config).replace("  - {bulk: \"azmi:",
+                "  - {bulk: \"azsecret:*?tag=pool=finance\", transform: upper, scope: \"pool:finance\"}\n"
+                        + "  - {bulk: \"azmi:"));
+        InProcess.Run run = InProcess.run(TestHosts.quiet(), "policy", "azure", "--output", "json", "--subscription",
+                SUB, "--resource-group", "rg-noxus", "-c", config.toString());
+        assertThat(run.exit()).as(run.all()).isZero();
+        JsonNode azsecret = null;
+        for (JsonNode a : new ObjectMapper().readTree(run.out()).get("assignments")) {
+            if (a.get("backend").asText().equals("azsecret")) {
+                assertThat(azsecret).as("one assignment for the backend").isNull();
+                azsecret = a;
+            }
+        }
+        assertThat(azsecret).isNotNull();
+        assertThat(azsecret.get("scope_kind").asText()).isEqualTo("vault");
+        assertThat(azsecret.get("scope").asText()).isEqualTo("/subscriptions/" + SUB + "/resourceGroups/rg-noxus" + KV
+                + "noxus-prod");
+        assertThat(azsecret.get("references").toString()).contains("azsecret:*?tag=pool=finance",
+                "azsecret:database-url");
+    }
+
+    @Test
     void azureOptionsAreRefusedForOtherKindsAndMalformedIdsAreRefused() {
         InProcess.Run vault = InProcess.run(TestHosts.quiet(), "policy", "vault", "--subscription", SUB, "-c",
                 config.toString());
