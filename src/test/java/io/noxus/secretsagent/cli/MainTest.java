@@ -295,6 +295,20 @@ class MainTest {
     }
 
     @Test
+    void checkWithBackendsFailsABulkMappingWhoseVariableAnotherMappingGivesAServiceAtTheSameLevel() {
+        write("secrets.yaml", "db: \"pg://one\"\netl: \"pg://etl\"\nnodes: {etl: \"pg://other\", openai: \"sk\"}\n");
+        write("config.yaml", CONFIG + "  - {bulk: \"file:nodes\", transform: upper, scope: workers}\n");
+        InProcess.Run run = run("check", "-c", config.toString(), "--backends");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("FAILED  file:nodes: variable ETL is mapped twice at the same level for service "
+                + "worker: " + config + ": mappings[1] (workers) and " + config + ": mappings[2] (workers)")
+                .contains("ok      file:etl: ok").doesNotContain("pg://");
+        write("config.yaml", CONFIG + "  - {bulk: \"file:nodes\", transform: upper, scope: \"service:worker\"}\n");
+        assertThat(run("check", "-c", config.toString(), "--backends").exit()).as("a narrower scope wins: no clash")
+                .isZero();
+    }
+
+    @Test
     void versionNamesTheProgram() {
         assertThat(run("version").out()).startsWith("noxus-secrets-agent ");
     }
