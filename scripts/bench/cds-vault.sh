@@ -31,6 +31,7 @@ for b in before after; do
     } > "$work/$b/config.yaml"
 done
 chmod 600 "$work/token" "$work"/*/config.yaml
+export NOXUS_AGENT_CDS=${NOXUS_AGENT_CDS:-app}   # as installed: the agent's classes archived too
 agent() { local b=$1; shift; local dir; [ "$b" = before ] && dir=$before || dir=$after
     (cd "$work/$b" && "$dir/agent/bin/noxus-secrets-agent" render -c config.yaml --no-act "$@" >/dev/null); }
 for b in before after; do agent "$b"; done   # untimed: files created, archive built

@@ -26,6 +26,8 @@ NS=${2:-"10 50 200"}
 BAO=$ROOT/.tools/bin/bao
 CT=$ROOT/.tools/bin/consul-template
 AGENT=$ROOT/agent/bin/noxus-secrets-agent
+# The class-data archive an installed agent uses (the agent's classes archived too), not the checkout's default `lib`.
+export NOXUS_AGENT_CDS=${NOXUS_AGENT_CDS:-app}
 SERVICES=(frontend backend beat worker-general worker-finance)
 ROLES=("role: frontend" "role: backend" "role: beat" "{role: worker, pool: general}" "{role: worker, pool: finance}")
 HEADER='# Managed by noxus-secrets-agent. Do not edit: changes are overwritten.'

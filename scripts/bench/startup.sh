@@ -35,11 +35,11 @@ bench() {   # NAME, then the environment assignments for the launcher
 }
 
 bench "JDK 17, no CDS archive" JAVA_HOME="$jdk17" NOXUS_AGENT_CDS=off
-bench "JDK 17, AppCDS (shipped)" JAVA_HOME="$jdk17"
+bench "JDK 17, AppCDS (shipped)" JAVA_HOME="$jdk17" NOXUS_AGENT_CDS=app
 if [ -x "$jdk25/bin/java" ]; then
     bench "JDK 25, no CDS archive" JAVA_HOME="$jdk25" NOXUS_AGENT_CDS=off
     rm -rf "$work/cds"
-    bench "JDK 25, AppCDS (shipped)" JAVA_HOME="$jdk25"
+    bench "JDK 25, AppCDS (shipped)" JAVA_HOME="$jdk25" NOXUS_AGENT_CDS=app
     # JEP 514: one training run writes the AOT cache (classes loaded and linked, method profiles); the class path
     # must be the one the launcher gives (the absolute jar path), or the cache is refused.
     "$jdk25/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx128m -XX:AOTCacheOutput="$work/app.aot" \

@@ -4,6 +4,10 @@ import io.noxus.secretsagent.app.Host;
 import io.noxus.secretsagent.log.JournalLog;
 import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,10 +32,12 @@ import picocli.CommandLine.Command;
             "  NOXUS_AGENT_DEBUG      set: a stack trace on an internal error",
             "",
             "See also: /opt/noxus-secrets-agent/README.md and docs/,",
-            "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"},
-        subcommands = {RenderCommand.class, DaemonCommand.class, CheckCommand.class, StatusCommand.class,
-            PolicyCommand.class, ExportCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+            "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"})
 public final class Main implements Runnable {
+    /* The subcommands, in the order help lists them. Not in @Command(subcommands = ...): picocli would build every
+       command's model (reflection over each class, its options' types and converters) at each start; a run builds
+       only the one it names (commandLineFor). */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     private final Host host;
@@ -69,7 +75,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given writers on the given host (tests: a recording command runner). */
     public static int run(PrintWriter out, PrintWriter err, Host host, String... args) {
-        CommandLine cli = commandLine(host);
+        CommandLine cli = commandLineFor(host, args);
         cli.setOut(out);
         cli.setErr(err);
         String error = JournalLog.line(JournalLog.underJournal(host.environment()), org.slf4j.event.Level.ERROR,
@@ -103,9 +109,46 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
-    /** The command tree on the given host (also what the man pages and the completion script are generated from). */
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("render", RenderCommand::new);
+        commands.put("daemon", DaemonCommand::new);
+        commands.put("check", CheckCommand::new);
+        commands.put("status", StatusCommand::new);
+        commands.put("policy", PolicyCommand::new);
+        commands.put("export", ExportCommand::new);
+        commands.put("version", VersionCommand::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(commands);
+    }
+
+    /** The whole command tree on the given host (also what the man pages and the completion script are made from). */
     static CommandLine commandLine(Host host) {
-        return new CommandLine(new Main(host));
+        CommandLine cli = new CommandLine(new Main(host));
+        COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        return cli;
+    }
+
+    /**
+     * The tree a run needs: the top command with only the subcommand the arguments name (the first argument that is
+     * one's name; option values before it, such as {@code --log-level debug}, are none), or the whole tree when they
+     * name none or name {@code help} (the top's usage, "Did you mean" for a mistyped command and {@code help CMD}
+     * need every command).
+     */
+    static CommandLine commandLineFor(Host host, String... args) {
+        for (String arg : args) {
+            Supplier<Object> command = COMMANDS.get(arg);
+            if (command == null) {
+                continue;
+            }
+            if (arg.equals("help")) {
+                break;
+            }
+            CommandLine cli = new CommandLine(new Main(host));
+            cli.addSubcommand(arg, command.get());
+            return cli;
+        }
+        return commandLine(host);
     }
 
     @Override

@@ -2,10 +2,8 @@ package io.noxus.secretsagent.output;
 
 import io.noxus.secretsagent.secret.SecretValue;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyed fingerprints (HMAC-SHA256 with a per-host key) of files and variables, so the state file can tell what
@@ -13,32 +11,24 @@ import javax.crypto.spec.SecretKeySpec;
  * brute-forced, a keyed one cannot without the key.
  */
 public final class Fingerprinter {
-    private final SecretKeySpec key;
+    private final HmacSha256 hmac;
 
     public Fingerprinter(byte[] key) {
-        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.hmac = new HmacSha256(key);
     }
 
     public String ofBytes(byte[] content) {
-        Mac mac = mac();
-        return encode(mac.doFinal(content));
+        MessageDigest mac = hmac.start();
+        mac.update(content);
+        return encode(hmac.finish(mac));
     }
 
     public String ofVariable(String name, SecretValue value) {
-        Mac mac = mac();
+        MessageDigest mac = hmac.start();
         mac.update(name.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) 0);
-        return encode(mac.doFinal(value.bytes()));
-    }
-
-    private Mac mac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
+        mac.update(value.bytes());
+        return encode(hmac.finish(mac));
     }
 
     private static String encode(byte[] digest) {

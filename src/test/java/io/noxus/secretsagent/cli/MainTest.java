@@ -247,6 +247,34 @@ class MainTest {
     }
 
     @Test
+    void aRunBuildsOnlyTheCommandItNamesAndTheWholeTreeWhenItNamesNoneOrHelp() {
+        assertThat(Main.commandLineFor(TestHosts.quiet(), "--log-level", "debug", "render", "--service", "check")
+                .getSubcommands()).containsOnlyKeys("render");
+        List<String> all = List.of("render", "daemon", "check", "status", "policy", "export", "version", "help");
+        assertThat(Main.commandLineFor(TestHosts.quiet()).getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(Main.commandLineFor(TestHosts.quiet(), "rendr").getSubcommands().keySet())
+                .containsExactlyElementsOf(all);
+        assertThat(Main.commandLineFor(TestHosts.quiet(), "help", "render").getSubcommands().keySet())
+                .containsExactlyElementsOf(all);
+        assertThat(Main.commandLine(TestHosts.quiet()).getSubcommands().keySet()).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void aSubcommandsHelpIsTheSameWhetherItIsBuiltAloneOrInTheWholeTree() {
+        for (String command : List.of("render", "daemon", "check", "status", "policy", "export", "version")) {
+            InProcess.Run alone = run(command, "--help");
+            assertThat(alone.exit()).isZero();
+            InProcess.Run fromHelp = run("help", command);
+            assertThat(alone.out()).as(command).isEqualTo(fromHelp.out())
+                    .startsWith("Usage: noxus-secrets-agent " + command).contains("--log-level", "Exit status",
+                            "Files:");
+        }
+        assertThat(run("export", "kubernetes", "--help").out()).startsWith("Usage: noxus-secrets-agent export "
+                + "kubernetes");
+        assertThat(run("--help").out()).contains("render", "daemon", "policy", "version");
+    }
+
+    @Test
     void checkPrintsTheScopeMatrixAndWarnsAboutALooseSecretsFile() throws IOException {
         Files.setPosixFilePermissions(dir.resolve("secrets.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
         InProcess.Run run = run("check", "-c", config.toString(), "--backends");

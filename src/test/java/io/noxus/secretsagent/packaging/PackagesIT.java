@@ -254,7 +254,7 @@ class PackagesIT {
             assertThat(show(box, "UnitFileState", "ActiveState")).isEqualTo("enabled active");
             String firstPid = show(box, "MainPID");
             // Under the hardened unit the launcher made the class-data archive in the state folder, and the JVM maps it.
-            Exec.Result maps = box.exec("grep", "-c", "/var/lib/noxus-secrets-agent/cds/agent-.*\\.jsa", "/proc/" + firstPid + "/maps");
+            Exec.Result maps = box.exec("grep", "-c", "/var/lib/noxus-secrets-agent/cds/app-.*\\.jsa", "/proc/" + firstPid + "/maps");
             assertThat(maps.ok()).as("the daemon maps its CDS archive: " + maps.stdoutText() + maps.stderrText()).isTrue();
             script(box, control, "prerm", "upgrade", "0.1.0");              // upgrade: the old version stops ...
             assertThat(show(box, "ActiveState")).isEqualTo("inactive");
