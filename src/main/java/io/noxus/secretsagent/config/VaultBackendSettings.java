@@ -12,14 +12,27 @@ import java.util.Optional;
  *
  * @param kvVersions KV engine version per mount path (no slashes at either end), as configured; mounts not listed
  *                   are detected by asking the server
+ * @param maxConcurrentReads how many reads of one fetch may be in flight at once (1 to {@link #MAX_CONCURRENT_READS})
  */
 public record VaultBackendSettings(String name, URI address, Optional<String> namespace, Optional<Path> caFile,
         Optional<String> tlsServerName, Optional<ClientCertificate> clientCertificate, Duration requestTimeout,
-        Map<String, Integer> kvVersions, Auth auth) implements BackendSettings {
+        Map<String, Integer> kvVersions, Auth auth, int maxConcurrentReads) implements BackendSettings {
     public static final String TYPE = "vault";
+    /** {@code max_concurrent_reads} when not set: the KV reads of one fetch in flight at a time. */
+    public static final int DEFAULT_CONCURRENT_READS = 4;
+    /** The most {@code max_concurrent_reads} may be. */
+    public static final int MAX_CONCURRENT_READS = 16;
 
     public VaultBackendSettings {
         kvVersions = Map.copyOf(kvVersions);
+    }
+
+    /** With the default {@code max_concurrent_reads}. */
+    public VaultBackendSettings(String name, URI address, Optional<String> namespace, Optional<Path> caFile,
+            Optional<String> tlsServerName, Optional<ClientCertificate> clientCertificate, Duration requestTimeout,
+            Map<String, Integer> kvVersions, Auth auth) {
+        this(name, address, namespace, caFile, tlsServerName, clientCertificate, requestTimeout, kvVersions, auth,
+                DEFAULT_CONCURRENT_READS);
     }
 
     @Override
