@@ -5,10 +5,11 @@
 # (a folder with agent/bin/noxus-secrets-agent and target/noxus-secrets-agent.jar: the working tree by default, or
 # copies of two builds for an A/B), waits for the first file, then CHANGES times: sleeps a random 0-5 s (so changes
 # fall anywhere in the poll period), writes a new value into one random secret and measures from the write's answer
-# to the output file holding the new value (checked every 10 ms). After the changes it idles IDLE seconds and reads
+# to the output file holding the new value (checked every 10 ms), and the part of it after the start of the poll that
+# saw the change (its read of s000 in the audit log): fetch + render + write, without the poll phase. After the changes it idles IDLE seconds and reads
 # the daemon's CPU time (utime+stime) over that window.
-# The real poll period comes from the server's audit log: the times of the reads of secret/metadata/bench/s000 (one
-# per poll). The agents run in turn for each N (interleaved A, B, A, B ... across N). Prints, per agent and N:
+# The real poll period comes from the server's audit log: a poll is a burst of secret/metadata/bench/* reads, and
+# starts with the first of them. The agents run in turn for each N (interleaved A, B, A, B ... across N). Prints, per agent and N:
 # latency median/min/max, the poll period median/max, CPU ms per idle poll, threads, and the load average.
 # A benchmark, not a test: not in CI. No secret value is printed.
 #   scripts/bench/daemon-poll.sh [CHANGES=12] [NS="10 50 200"] [AGENT_HOME...]
@@ -90,6 +91,7 @@ def content():
 if not wait_for(lambda: content().count("\n") > n, 120):
     sys.exit(f"{label} N={n}: no output file within 120 s")
 lat = []
+written = []  # (wall time of the change, wall time the file had it)
 for c in range(changes):
     time.sleep(random.uniform(0, 5))
     i = random.randrange(n)
@@ -97,10 +99,11 @@ for c in range(changes):
     body = json.dumps({"data": {"value": value}}).encode()
     req = urllib.request.Request(f"{addr}/v1/secret/data/bench/s{i:03d}", body, {"X-Vault-Token": token}, method="POST")
     urllib.request.urlopen(req).read()
-    t0 = time.monotonic()
+    t0, w0 = time.monotonic(), time.time()
     if not wait_for(lambda: value in content(), 60):
         sys.exit(f"{label} N={n}: change {c} not in the file within 60 s")
     lat.append((time.monotonic() - t0) * 1000)
+    written.append((w0, w0 + lat[-1] / 1000))
 def cpu():
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -113,17 +116,29 @@ c1, w1 = cpu(), time.time()
 polls = []
 with open(audit) as f:
     for k, line in enumerate(f):
-        if k < start_line or '"secret/metadata/bench/s000"' not in line:
+        if k < start_line or '"secret/metadata/bench/' not in line:
             continue
         e = json.loads(line)
         if e.get("type") != "request":
             continue
         t = datetime.datetime.fromisoformat(e["time"][:26].rstrip("Z")).replace(tzinfo=datetime.timezone.utc).timestamp()
         polls.append(t)
+# one poll = one burst of metadata reads; a poll starts with the first read after a pause of over a second
+polls.sort()
+polls = [t for k, t in enumerate(polls) if k == 0 or t - polls[k - 1] > 1.0]
 periods = [b - a for a, b in zip(polls, polls[1:])]
+# the part of each latency after the poll that saw the change started (its first read, of s000): fetch + render +
+# write, which concurrency shortens; the rest is the poll phase (uniform over the period whatever the agent does)
+work = []
+for w0, w1 in written:
+    starts = [t for t in polls if w0 <= t <= w1]
+    if starts:
+        work.append((w1 - starts[-1]) * 1000)
+work.sort()
 idle_polls = sum(1 for t in polls if w0 <= t <= w1)
 lat.sort()
 print(f"{label:>12} N={n:<4} change->file ms: median {statistics.median(lat):6.0f} min {lat[0]:5.0f} max {lat[-1]:6.0f}"
+      f" | poll start->file ms: median {statistics.median(work) if work else float('nan'):5.0f} max {max(work) if work else float('nan'):5.0f}"
       f" | poll period s: median {statistics.median(periods):5.2f} max {max(periods):5.2f} ({len(periods)} periods)"
       f" | idle CPU ms/poll {(c1 - c0) / max(1, idle_polls):5.1f} ({idle_polls} polls) | threads {threads()}"
       f" | load {open('/proc/loadavg').read().split()[0]}")

@@ -18,10 +18,6 @@ public record VaultBackendSettings(String name, URI address, Optional<String> na
         Optional<String> tlsServerName, Optional<ClientCertificate> clientCertificate, Duration requestTimeout,
         Map<String, Integer> kvVersions, Auth auth, int maxConcurrentReads) implements BackendSettings {
     public static final String TYPE = "vault";
-    /** {@code max_concurrent_reads} when not set: the KV reads of one fetch in flight at a time. */
-    public static final int DEFAULT_CONCURRENT_READS = 4;
-    /** The most {@code max_concurrent_reads} may be. */
-    public static final int MAX_CONCURRENT_READS = 16;
 
     public VaultBackendSettings {
         kvVersions = Map.copyOf(kvVersions);

@@ -31,17 +31,9 @@ final class VaultSettingsReader {
                 .map(VaultSettingsReader::trimSlashes), node.optional("ca_file").map(VaultSettingsReader::existingFile),
                 node.optionalText("tls_server_name"), clientCert, timeout, kvVersions(node),
                 auth(node.required("auth"), clientCert), node.optional("max_concurrent_reads")
-                .map(VaultSettingsReader::concurrentReads).orElse(VaultBackendSettings.DEFAULT_CONCURRENT_READS));
+                .map(BackendReader::concurrentReads).orElse(BackendSettings.DEFAULT_CONCURRENT_READS));
     }
 
-    private static int concurrentReads(ConfigNode node) {
-        int reads = node.positiveInt();
-        if (reads > VaultBackendSettings.MAX_CONCURRENT_READS) {
-            throw node.error("at most " + VaultBackendSettings.MAX_CONCURRENT_READS + "; more reads at once "
-                    + "shorten a poll little and load the server like a test would");
-        }
-        return reads;
-    }
 
     private static URI address(ConfigNode node) {
         String text = node.text();

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * the watchdog, nor a stop. When a poll ends, {@code answered} wakes the loop, which renders again. A document never
  * answered yet is a transient failure ("has not answered yet"): its outputs keep their content until it answers.
  * A backend that throws instead of answering counts as a transient failure of every document asked for: the daemon
- * never dies of a backend. The cache is in memory only and holds what the backend itself would hold.
+ * never dies of a backend. The cache is in memory only and holds what the backend itself would hold. A poll's start
+ * is what its schedule counts the next interval from, so a long fetch does not stretch the period; a document the
+ * server throttled keeps its previous answer (see {@link #keep}).
  */
 final class ScheduledBackend implements SecretBackend {
     private final String name;

@@ -99,7 +99,7 @@ public final class VaultBackend implements SecretBackend {
         out.putAll(reads.read(List.copyOf(documents), settings.maxConcurrentReads(), ref -> readOne(ref, token, denied),
                 VaultBackend::throttled, (ref, by) -> Fetched.failed(BackendException.throttled(ref, "backend "
                         + settings.name() + " (" + http.address() + "): not asked in this poll: the server throttled "
-                        + "another read", ((Fetched.Failed) by).failure().retryAfter()))));
+                        + "another read (HTTP 429)", ((Fetched.Failed) by).failure().retryAfter()))));
         return List.copyOf(denied);
     }
 
