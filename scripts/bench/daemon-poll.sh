@@ -130,10 +130,10 @@ periods = [b - a for a, b in zip(polls, polls[1:])]
 # the part of each latency after the poll that saw the change started (its first read, of s000): fetch + render +
 # write, which concurrency shortens; the rest is the poll phase (uniform over the period whatever the agent does)
 work = []
-for w0, w1 in written:
-    starts = [t for t in polls if w0 <= t <= w1]
+for changed, seen in written:
+    starts = [t for t in polls if changed <= t <= seen]
     if starts:
-        work.append((w1 - starts[-1]) * 1000)
+        work.append((seen - starts[-1]) * 1000)
 work.sort()
 idle_polls = sum(1 for t in polls if w0 <= t <= w1)
 lat.sort()

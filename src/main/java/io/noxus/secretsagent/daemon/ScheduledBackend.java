@@ -120,8 +120,7 @@ final class ScheduledBackend implements SecretBackend {
      */
     private void keep(Reference document, Fetched answer) {
         Fetched before = last.get(document);
-        if (answer instanceof Fetched.Failed failed && failed.failure().throttled()
-                && before instanceof Fetched.Found) {
+        if (answer.throttled() && before instanceof Fetched.Found) {
             return;
         }
         last.put(document, answer);

@@ -114,13 +114,13 @@ public final class AzureKeyVaultBackend implements SecretBackend {
             Reference first = refs.remove(0);
             Fetched answer = read(first, addresses.get(first), list, listFailed);
             out.put(first, answer);
-            if (throttled(answer)) {
+            if (answer.throttled()) {
                 refs.forEach(ref -> out.put(ref, notAsked(ref, answer)));
                 return out;
             }
         }
         out.putAll(reads.read(refs, settings.maxConcurrentReads(), ref -> read(ref, addresses.get(ref), list,
-                listFailed), AzureKeyVaultBackend::throttled, this::notAsked));
+                listFailed), Fetched::throttled, this::notAsked));
         return out;
     }
 
@@ -146,10 +146,6 @@ public final class AzureKeyVaultBackend implements SecretBackend {
         } catch (BackendException e) {
             return Fetched.failed(e);
         }
-    }
-
-    private static boolean throttled(Fetched answer) {
-        return answer instanceof Fetched.Failed failed && failed.failure().throttled();
     }
 
     /** A reference not asked because the vault throttled another request of this fetch. */

@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,7 +30,7 @@ import java.util.function.Function;
  * on a later fetch a KV v2 secret costs one metadata read, and its data is read again only when {@code
  * current_version} moved; a pinned version already held costs nothing; KV v1 has no versions and is read each time.
  * The reads of one fetch go out {@code max_concurrent_reads} at a time ({@link ConcurrentReads}) with the token the
- * fetch got first; a 429 stops further reads of that fetch (see docs/daemon.md, "Concurrent reads").
+ * fetch got first; a 429 stops further reads of that fetch (docs/daemon.md, "Poll period and concurrent reads").
  */
 public final class VaultBackend implements SecretBackend {
     private final VaultBackendSettings settings;
@@ -97,7 +97,7 @@ public final class VaultBackend implements SecretBackend {
     private List<Reference> readAll(Collection<Reference> documents, String token, Map<Reference, Fetched> out) {
         Queue<Reference> denied = new ConcurrentLinkedQueue<>();
         out.putAll(reads.read(List.copyOf(documents), settings.maxConcurrentReads(), ref -> readOne(ref, token, denied),
-                VaultBackend::throttled, (ref, by) -> Fetched.failed(BackendException.throttled(ref, "backend "
+                Fetched::throttled, (ref, by) -> Fetched.failed(BackendException.throttled(ref, "backend "
                         + settings.name() + " (" + http.address() + "): not asked in this poll: the server throttled "
                         + "another read (HTTP 429)", ((Fetched.Failed) by).failure().retryAfter()))));
         return List.copyOf(denied);
@@ -114,10 +114,6 @@ public final class VaultBackend implements SecretBackend {
         } catch (BackendException e) {
             return Fetched.failed(e);
         }
-    }
-
-    private static boolean throttled(Fetched answer) {
-        return answer instanceof Fetched.Failed failed && failed.failure().throttled();
     }
 
     private SecretDocument read(Reference ref, String token) {
