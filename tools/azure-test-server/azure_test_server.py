@@ -34,6 +34,9 @@ Test control (HTTPS, no authentication, paths under /_test/):
   POST /_test/throttle          {"count": N, "retry_after": S}: the next N vault requests get 429
   POST /_test/arc_realm         {"path": FILE or null}: the Arc challenge names (and writes its key to) FILE
   POST /_test/token_lifetime    {"seconds": S}: lifetime of the tokens issued from now on
+  POST /_test/read_delay        {"seconds": S}: each authorized vault request takes S more seconds (readers overlap)
+  GET /_test/in_flight          {"max": M}: the most authorized vault requests answered at once since the reset
+  POST /_test/in_flight/reset
   POST /_test/challenge_resource {"resource": URL or null}: the resource the 401 challenge names
   GET /_test/requests           every request since the last reset: [{identity, method, path, status}]
   POST /_test/requests/reset
@@ -193,6 +196,9 @@ class State:
         self.throttle_count = 0
         self.throttle_after = 1
         self.challenge_resource = None  # set by a test: challenge for another resource
+        self.read_delay = 0.0           # seconds each authorized vault request takes (to make readers overlap)
+        self.in_flight = 0              # authorized vault requests being answered now ...
+        self.max_in_flight = 0          # ... and the most at once since the last reset
         self.requests = []
 
     def tick(self):
@@ -523,6 +529,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.throttle_count -= 1
                 raise kv_error(429, "Throttled", "Rate limit is exceeded. Try again in %d seconds." %
                                self.state.throttle_after, headers={"Retry-After": str(self.state.throttle_after)})
+        with self.state.lock:
+            self.state.in_flight += 1
+            self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
+            delay = self.state.read_delay
+        try:
+            if delay:
+                time.sleep(delay)
+            self.vault_read(method, path, query, identity)
+        finally:
+            with self.state.lock:
+                self.state.in_flight -= 1
+
+    def vault_read(self, method, path, query, identity):
         if method != "GET":
             raise kv_error(405, "MethodNotAllowed", "this test server serves reads only")
         parts = path.strip("/").split("/")
@@ -617,6 +636,14 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_test/throttle" and method == "POST":
                 state.throttle_count = int(data["count"])
                 state.throttle_after = int(data.get("retry_after", 1))
+                raise Reply(204, None)
+            if path == "/_test/read_delay" and method == "POST":
+                state.read_delay = float(data["seconds"])
+                raise Reply(204, None)
+            if path == "/_test/in_flight" and method == "GET":
+                raise Reply(200, {"max": state.max_in_flight})
+            if path == "/_test/in_flight/reset" and method == "POST":
+                state.max_in_flight = state.in_flight
                 raise Reply(204, None)
             if path == "/_test/challenge_resource" and method == "POST":
                 state.challenge_resource = data.get("resource")

@@ -16,6 +16,7 @@ public final class BackendException extends AgentException {
     private final boolean transientFailure;
     private final transient Optional<Duration> retryAfter;
     private transient Optional<Expiry> expiry = Optional.empty();
+    private boolean throttled;
 
     /** The value exists but its own expiry has passed (Azure Key Vault's {@code exp}): when it was set, when it expired. */
     public record Expiry(Optional<java.time.Instant> setAt, java.time.Instant expiresAt) {
@@ -25,6 +26,16 @@ public final class BackendException extends AgentException {
     public static BackendException expired(Reference ref, String reason, Expiry expiry) {
         BackendException e = new BackendException(ref, false, reason);
         e.expiry = Optional.of(expiry);
+        return e;
+    }
+
+    /**
+     * A transient failure because the server throttled this request (HTTP 429, an AWS throttling error), or because
+     * the backend stopped asking once it was throttled: the retry owner waits, and the last answer stays good.
+     */
+    public static BackendException throttled(Reference ref, String reason, Optional<Duration> retryAfter) {
+        BackendException e = new BackendException(ref, true, reason, retryAfter);
+        e.throttled = true;
         return e;
     }
 
@@ -46,6 +57,11 @@ public final class BackendException extends AgentException {
     /** How long the server asked us to wait before asking again, when it said so. */
     public Optional<Duration> retryAfter() {
         return retryAfter == null ? Optional.empty() : retryAfter;
+    }
+
+    /** True when the server throttled the request (or it was not sent because the server throttled another). */
+    public boolean throttled() {
+        return throttled;
     }
 
     /** Set when the failure is the value's own expiry having passed. */

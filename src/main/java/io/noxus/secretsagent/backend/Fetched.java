@@ -10,6 +10,11 @@ public sealed interface Fetched {
     record Failed(BackendException failure) implements Fetched {
     }
 
+    /** A failure because the server throttled the request (or another one of the same fetch). */
+    default boolean throttled() {
+        return this instanceof Failed failed && failed.failure().throttled();
+    }
+
     static Fetched of(SecretDocument document) {
         return new Found(document);
     }

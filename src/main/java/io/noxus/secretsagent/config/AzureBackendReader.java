@@ -18,7 +18,7 @@ final class AzureBackendReader {
 
     static AzureBackendSettings read(String name, ConfigNode node) {
         node.onlyKeys("type", "vault_url", "client_secret", "client_certificate", "managed_identity",
-                "authority_host", "ca_file", "request_timeout_seconds");
+                "authority_host", "ca_file", "request_timeout_seconds", "max_concurrent_reads");
         URI vault = https(node.required("vault_url"), "https://NAME.vault.azure.net");
         List<String> present = METHODS.stream().filter(node::has).toList();
         if (present.size() != 1) {
@@ -72,7 +72,9 @@ final class AzureBackendReader {
             }
             return Duration.ofSeconds(seconds);
         }).orElse(AzureBackendSettings.DEFAULT_REQUEST_TIMEOUT);
-        return new AzureBackendSettings(name, vault, credential, authority, ca, timeout);
+        return new AzureBackendSettings(name, vault, credential, authority, ca, timeout,
+                node.optional("max_concurrent_reads").map(BackendReader::concurrentReads)
+                        .orElse(BackendSettings.DEFAULT_CONCURRENT_READS));
     }
 
     private static String tenant(ConfigNode method) {

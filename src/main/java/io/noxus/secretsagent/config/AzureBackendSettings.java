@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param authorityHost  the Entra host that issues tokens to service principals (national clouds differ)
  * @param caFile         a CA bundle to trust instead of the JDK's (a TLS-inspecting proxy's CA)
  * @param requestTimeout the longest one HTTP request may take, as a whole
+ * @param maxConcurrentReads how many secret GETs of one fetch may be in flight at once
  */
 public record AzureBackendSettings(String name, URI vaultUrl, Credential credential, URI authorityHost,
-                                   Optional<Path> caFile, Duration requestTimeout) implements BackendSettings {
+                                   Optional<Path> caFile, Duration requestTimeout, int maxConcurrentReads)
+        implements BackendSettings {
     public static final String TYPE = "azure-key-vault";
     public static final URI DEFAULT_AUTHORITY = URI.create("https://login.microsoftonline.com");
     /** The national clouds' Key Vault domains and their Microsoft Entra hosts (the public cloud's is the default). */
@@ -25,6 +27,12 @@ public record AzureBackendSettings(String name, URI vaultUrl, Credential credent
             "vault.azure.cn", URI.create("https://login.chinacloudapi.cn"));
     public static final URI DEFAULT_IMDS = URI.create("http://169.254.169.254/metadata/identity/oauth2/token");
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** With the default {@code max_concurrent_reads}. */
+    public AzureBackendSettings(String name, URI vaultUrl, Credential credential, URI authorityHost,
+                                Optional<Path> caFile, Duration requestTimeout) {
+        this(name, vaultUrl, credential, authorityHost, caFile, requestTimeout, DEFAULT_CONCURRENT_READS);
+    }
 
     /** How the agent proves who it is. */
     public sealed interface Credential {

@@ -37,4 +37,14 @@ final class BackendReader {
         }
         throw node.child("type").error("unknown backend type '" + type + "'; expected one of: " + TYPES);
     }
+
+    /** {@code max_concurrent_reads}: 1 to {@link BackendSettings#MAX_CONCURRENT_READS}. */
+    static int concurrentReads(ConfigNode node) {
+        int reads = node.positiveInt();
+        if (reads > BackendSettings.MAX_CONCURRENT_READS) {
+            throw node.error("at most " + BackendSettings.MAX_CONCURRENT_READS + "; more reads at once shorten a "
+                    + "fetch little and load the server like a test would");
+        }
+        return reads;
+    }
 }

@@ -12,14 +12,23 @@ import java.util.Optional;
  *
  * @param kvVersions KV engine version per mount path (no slashes at either end), as configured; mounts not listed
  *                   are detected by asking the server
+ * @param maxConcurrentReads how many reads of one fetch may be in flight at once (1 to {@link #MAX_CONCURRENT_READS})
  */
 public record VaultBackendSettings(String name, URI address, Optional<String> namespace, Optional<Path> caFile,
         Optional<String> tlsServerName, Optional<ClientCertificate> clientCertificate, Duration requestTimeout,
-        Map<String, Integer> kvVersions, Auth auth) implements BackendSettings {
+        Map<String, Integer> kvVersions, Auth auth, int maxConcurrentReads) implements BackendSettings {
     public static final String TYPE = "vault";
 
     public VaultBackendSettings {
         kvVersions = Map.copyOf(kvVersions);
+    }
+
+    /** With the default {@code max_concurrent_reads}. */
+    public VaultBackendSettings(String name, URI address, Optional<String> namespace, Optional<Path> caFile,
+            Optional<String> tlsServerName, Optional<ClientCertificate> clientCertificate, Duration requestTimeout,
+            Map<String, Integer> kvVersions, Auth auth) {
+        this(name, address, namespace, caFile, tlsServerName, clientCertificate, requestTimeout, kvVersions, auth,
+                DEFAULT_CONCURRENT_READS);
     }
 
     @Override

@@ -23,15 +23,17 @@ final class VaultSettingsReader {
 
     static VaultBackendSettings read(String name, ConfigNode node) {
         node.onlyKeys("type", "address", "namespace", "ca_file", "tls_server_name", "client_cert_file",
-                "client_key_file", "request_timeout_seconds", "kv_versions", "auth");
+                "client_key_file", "request_timeout_seconds", "kv_versions", "auth", "max_concurrent_reads");
         Optional<ClientCertificate> clientCert = clientCertificate(node);
         Duration timeout = Duration.ofSeconds(node.optional("request_timeout_seconds").map(ConfigNode::positiveInt)
                 .orElse(DEFAULT_TIMEOUT_SECONDS));
         return new VaultBackendSettings(name, address(node.required("address")), node.optionalText("namespace")
                 .map(VaultSettingsReader::trimSlashes), node.optional("ca_file").map(VaultSettingsReader::existingFile),
                 node.optionalText("tls_server_name"), clientCert, timeout, kvVersions(node),
-                auth(node.required("auth"), clientCert));
+                auth(node.required("auth"), clientCert), node.optional("max_concurrent_reads")
+                .map(BackendReader::concurrentReads).orElse(BackendSettings.DEFAULT_CONCURRENT_READS));
     }
+
 
     private static URI address(ConfigNode node) {
         String text = node.text();

@@ -7,7 +7,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * When one backend is asked next. After an answer without transient failures: the poll interval with jitter
- * ({@code interval × (1 ± jitter)}). After a transient failure (unreachable, throttled, sealed): exponential backoff
+ * ({@code interval × (1 ± jitter)}), counted from the <em>start</em> of the poll that answered, so the period holds
+ * however long the fetch took; a poll that overran its period makes the next one due at once (never two at a time,
+ * and missed periods are not caught up). After a transient failure (unreachable, throttled, sealed): exponential backoff
  * with "equal jitter" — the n-th consecutive failure waits {@code b/2 + random(0, b/2)} with
  * {@code b = min(max, initial × 2^(n-1))}, and never less than a throttling server's {@code Retry-After}. A permanent
  * failure (missing, forbidden) waits the normal interval: asking faster does not fix it, an operator does.
@@ -54,11 +56,19 @@ final class PollSchedule {
         answered(now, anyTransient, error, Optional.empty());
     }
 
-    /**
-     * Records an answer; {@code error} is the first failure's message (names only), if any; {@code retryAfter} the
-     * longest wait a throttling server asked for.
-     */
+    /** Records an answer of a poll that started when it ended (the tests' instant polls). */
     void answered(Instant now, boolean anyTransient, Optional<String> error, Optional<Duration> retryAfter) {
+        answered(now, now, anyTransient, error, retryAfter);
+    }
+
+    /**
+     * Records an answer of the poll started at {@code started} and answered {@code now}; {@code error} is the first
+     * failure's message (names only), if any; {@code retryAfter} the longest wait a throttling server asked for. A
+     * backoff and a server's wait count from the answer (the server asked for rest after it); the poll interval from
+     * the start.
+     */
+    void answered(Instant started, Instant now, boolean anyTransient, Optional<String> error,
+                  Optional<Duration> retryAfter) {
         if (error.isEmpty()) {
             lastSuccess = Optional.of(now);
             failingSince = Optional.empty();
@@ -72,7 +82,8 @@ final class PollSchedule {
             next = now.plus(retryAfter.filter(hint -> hint.compareTo(wait) > 0).orElse(wait));
         } else {
             transientFailures = 0;
-            next = now.plus(jittered(interval));
+            Instant onTime = started.plus(jittered(interval));
+            next = onTime.isBefore(now) ? now : onTime;
         }
     }
 

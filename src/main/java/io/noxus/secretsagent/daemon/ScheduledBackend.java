@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * the watchdog, nor a stop. When a poll ends, {@code answered} wakes the loop, which renders again. A document never
  * answered yet is a transient failure ("has not answered yet"): its outputs keep their content until it answers.
  * A backend that throws instead of answering counts as a transient failure of every document asked for: the daemon
- * never dies of a backend. The cache is in memory only and holds what the backend itself would hold.
+ * never dies of a backend. The cache is in memory only and holds what the backend itself would hold. A poll's start
+ * is what its schedule counts the next interval from, so a long fetch does not stretch the period; a document the
+ * server throttled keeps its previous answer (see {@link #keep}).
  */
 final class ScheduledBackend implements SecretBackend {
     private final String name;
@@ -56,7 +58,8 @@ final class ScheduledBackend implements SecretBackend {
             }
             Set<Reference> ask = Set.copyOf(due ? documents : unknown);
             polling = true;
-            polls.execute(() -> poll(ask, due));
+            Instant started = clock.instant();
+            polls.execute(() -> poll(ask, due, started));
         }
         fresh = false;
         Map<Reference, Fetched> out = new LinkedHashMap<>();
@@ -67,13 +70,13 @@ final class ScheduledBackend implements SecretBackend {
     }
 
     /** One poll, off the loop's thread: the backend is asked without holding this object's lock. */
-    private void poll(Set<Reference> ask, boolean due) {
+    private void poll(Set<Reference> ask, boolean due, Instant started) {
         Map<Reference, Fetched> answers = ask(ask);
         synchronized (this) {
-            last.putAll(answers);
             if (due) {
-                record(answers);
+                record(answers, started);
             }
+            answers.forEach(this::keep);
             polling = false;
             fresh = true;
         }
@@ -111,7 +114,19 @@ final class ScheduledBackend implements SecretBackend {
         return answers;
     }
 
-    private void record(Map<Reference, Fetched> answers) {
+    /**
+     * Keeps an answer for the next renders; a document the server throttled (or that was not asked because it
+     * throttled) keeps its previous answer: a throttled poll is a postponed one, not news about the secret.
+     */
+    private void keep(Reference document, Fetched answer) {
+        Fetched before = last.get(document);
+        if (answer.throttled() && before instanceof Fetched.Found) {
+            return;
+        }
+        last.put(document, answer);
+    }
+
+    private void record(Map<Reference, Fetched> answers, Instant started) {
         boolean anyTransient = false;
         Optional<String> error = Optional.empty();
         Optional<Duration> retryAfter = Optional.empty();
@@ -123,7 +138,7 @@ final class ScheduledBackend implements SecretBackend {
                 retryAfter = longest(retryAfter, failure.retryAfter());
             }
         }
-        schedule.answered(clock.instant(), anyTransient, error, retryAfter);
+        schedule.answered(started, clock.instant(), anyTransient, error, retryAfter);
     }
 
     private static Optional<Duration> longest(Optional<Duration> a, Optional<Duration> b) {

@@ -37,6 +37,8 @@ class ConfigLoaderTest {
         bad-vault-token-source.yaml     | {file}: backends.vault.auth: token auth reads the token from token_env or token_file; set exactly one
         bad-vault-kv-version.yaml       | {file}: backends.vault.kv_versions.secret: KV engine version is 1 or 2
         bad-vault-cert-auth-without-client-cert.yaml | {file}: backends.vault.auth.method: cert auth logs in with the TLS client certificate; set client_cert_file and client_key_file on the backend
+        bad-vault-concurrent-reads.yaml | {file}: backends.vault.max_concurrent_reads: at most 16; more reads at once shorten a fetch little and load the server like a test would
+        bad-azure-concurrent-reads.yaml | {file}: backends.azure.max_concurrent_reads: expected a whole number above zero, found a number
         bad-vault-half-client-cert.yaml | {file}: backends.vault.client_key_file: client_cert_file and client_key_file go together; set both or neither
         bad-vault-missing-secret-id-file.yaml | {file}: backends.vault.auth.secret_id_file: file {dir}/no-such-secret-id does not exist or is not a regular file; create it or fix the path
         bad-azure-inline-secret.yaml    | {file}: backends.azure.client_secret.secret: a client secret never goes in the config file: put it in a file only root can read and name that file in secret_file
@@ -202,6 +204,18 @@ class ConfigLoaderTest {
         AgentConfig config = ConfigLoader.load(file);
         assertThat(config.service("backend").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.RESTART);
         assertThat(config.service("worker-a").orElseThrow().action().kind()).isEqualTo(ActionSpec.Kind.NONE);
+    }
+
+    @Test
+    void maxConcurrentReadsIsReadPerBackendAndDefaultsToFour(@TempDir Path dir) throws IOException {
+        Path file = PrivateFiles.write(dir, "config.yaml", "roots: [out]\nbackends:\n"
+                + "  vault: {type: vault, address: 'https://vault.example:8200', max_concurrent_reads: 9,"
+                + " auth: {method: token, token_env: VAULT_TOKEN}}\n"
+                + "  azure: {type: azure-key-vault, vault_url: 'https://noxus.vault.azure.net', managed_identity: {}}\n"
+                + "services:\n  backend: {role: backend, output: {path: out/backend.env, format: systemd}}\n");
+        AgentConfig config = ConfigLoader.load(file);
+        assertThat(((VaultBackendSettings) config.backends().get("vault")).maxConcurrentReads()).isEqualTo(9);
+        assertThat(((AzureBackendSettings) config.backends().get("azure")).maxConcurrentReads()).isEqualTo(4);
     }
 
     @Test

@@ -179,6 +179,20 @@ public final class AzureTestServer implements BeforeAllCallback, AfterAllCallbac
         control("POST", "/_test/throttle", Map.of("count", count, "retry_after", retryAfterSeconds));
     }
 
+    /** Each authorized vault request takes {@code seconds} more from now on (0: none), so concurrent reads overlap. */
+    public void readDelay(double seconds) {
+        control("POST", "/_test/read_delay", Map.of("seconds", seconds));
+    }
+
+    /** The most authorized vault requests the server was answering at once since {@link #resetInFlight()}. */
+    public int maxInFlight() {
+        return control("GET", "/_test/in_flight", null).path("max").asInt();
+    }
+
+    public void resetInFlight() {
+        control("POST", "/_test/in_flight/reset", null);
+    }
+
     /** The resource the vault's 401 challenge names from now on; null: the vault's own. */
     public void challengeResource(String resource) {
         java.util.Map<String, Object> body = new java.util.HashMap<>();

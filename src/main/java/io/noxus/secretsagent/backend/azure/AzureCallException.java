@@ -12,6 +12,18 @@ final class AzureCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final boolean transientFailure;
     private final transient Optional<Duration> retryAfter;
+    private boolean throttled;
+
+    /** HTTP 429 from the vault: transient, with the vault's Retry-After when it sent one. */
+    static AzureCallException throttled(String message, Optional<Duration> retryAfter) {
+        AzureCallException e = new AzureCallException(true, message, retryAfter);
+        e.throttled = true;
+        return e;
+    }
+
+    boolean throttled() {
+        return throttled;
+    }
 
     AzureCallException(boolean transientFailure, String message) {
         this(transientFailure, message, Optional.empty());

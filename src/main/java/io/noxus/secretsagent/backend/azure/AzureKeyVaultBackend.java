@@ -3,6 +3,7 @@ package io.noxus.secretsagent.backend.azure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.ConcurrentReads;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.backend.SecretBackend;
@@ -14,12 +15,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,9 +48,11 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     private final AzureHttp http;
     private final Tokens tokens;
     private final String vault;
-    private String resource;
+    private final ConcurrentReads reads;
+    /** The vault's challenge resource, once a first request learnt it (before any concurrent read). */
+    private volatile String resource;
     private boolean listAllowed = true;
-    private final Map<String, Kept> kept = new HashMap<>();
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
     /** A fetched secret: its content, when it last changed, and until when it may be used. */
     private record Kept(SecretDocument document, long updated, Optional<Long> exp, Optional<Long> nbf) {
@@ -58,7 +64,13 @@ public final class AzureKeyVaultBackend implements SecretBackend {
 
     /** @param environment the host's environment (Azure Arc's IDENTITY_ENDPOINT / IMDS_ENDPOINT) */
     public AzureKeyVaultBackend(AzureBackendSettings settings, Clock clock, Function<String, String> environment) {
+        this(settings, clock, environment, ConcurrentReads.threads("read-" + settings.name()));
+    }
+
+    public AzureKeyVaultBackend(AzureBackendSettings settings, Clock clock, Function<String, String> environment,
+                                ConcurrentReads reads) {
         this.settings = settings;
+        this.reads = reads;
         this.clock = clock;
         this.http = new AzureHttp(settings);
         this.tokens = new Tokens(settings, http, clock, environment);
@@ -94,29 +106,53 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                 listFailure = Optional.of(e);
             }
         }
-        for (Map.Entry<Reference, SecretAddress> entry : addresses.entrySet()) {
-            Reference ref = entry.getKey();
-            SecretAddress address = entry.getValue();
-            try {
-                if (address.prefix()) {
-                    if (listFailure.isPresent()) {
-                        throw listFailure.get();
-                    }
-                    out.put(ref, Fetched.of(bulk(ref, address, listed.orElseThrow(() -> new AzureCallException(
-                            false, "vault " + vault + " does not let this identity list its secrets (403); a bulk "
-                            + "mapping needs the list permission (Key Vault Secrets User has it)")))));
-                    continue;
-                }
-                out.put(ref, Fetched.of(usable(ref, current(address, listed, listFailure))));
-            } catch (AzureCallException e) {
-                kept.remove(address.key());
-                out.put(ref, Fetched.failed(new BackendException(ref, e.isTransient(), e.getMessage(),
-                        e.retryAfter())));
-            } catch (BackendException e) {
-                out.put(ref, Fetched.failed(e));
+        Optional<Map<String, Listed>> list = listed;
+        Optional<AzureCallException> listFailed = listFailure;
+        List<Reference> refs = new ArrayList<>(addresses.keySet());
+        if (resource == null && !refs.isEmpty()) {
+            // the first vault request learns the challenge resource and gets the token: once, before the others
+            Reference first = refs.remove(0);
+            Fetched answer = read(first, addresses.get(first), list, listFailed);
+            out.put(first, answer);
+            if (answer.throttled()) {
+                refs.forEach(ref -> out.put(ref, notAsked(ref, answer)));
+                return out;
             }
         }
+        out.putAll(reads.read(refs, settings.maxConcurrentReads(), ref -> read(ref, addresses.get(ref), list,
+                listFailed), Fetched::throttled, this::notAsked));
         return out;
+    }
+
+    /** One reference's answer: a secret as it is now, or a bulk mapping from the list. */
+    private Fetched read(Reference ref, SecretAddress address, Optional<Map<String, Listed>> listed,
+                         Optional<AzureCallException> listFailure) {
+        try {
+            if (address.prefix()) {
+                if (listFailure.isPresent()) {
+                    throw listFailure.get();
+                }
+                return Fetched.of(bulk(ref, address, listed.orElseThrow(() -> new AzureCallException(false,
+                        "vault " + vault + " does not let this identity list its secrets (403); a bulk mapping "
+                        + "needs the list permission (Key Vault Secrets User has it)"))));
+            }
+            return Fetched.of(usable(ref, current(address, listed, listFailure)));
+        } catch (AzureCallException e) {
+            if (e.throttled()) {
+                return Fetched.failed(BackendException.throttled(ref, e.getMessage(), e.retryAfter()));
+            }
+            kept.remove(address.key());
+            return Fetched.failed(new BackendException(ref, e.isTransient(), e.getMessage(), e.retryAfter()));
+        } catch (BackendException e) {
+            return Fetched.failed(e);
+        }
+    }
+
+    /** A reference not asked because the vault throttled another request of this fetch. */
+    private Fetched notAsked(Reference ref, Fetched throttledBy) {
+        return Fetched.failed(BackendException.throttled(ref, "vault " + vault + ": not asked in this poll: the "
+                + "vault throttled another request (HTTP 429)", ((Fetched.Failed) throttledBy).failure()
+                .retryAfter()));
     }
 
     /** One secret as it is now: kept when the list says it has not changed (or it is a pinned version), else got. */
@@ -304,7 +340,7 @@ public final class AzureKeyVaultBackend implements SecretBackend {
             }
             case 404 -> throw new AzureCallException(false, "vault " + vault + " has no " + what + " (" + reason
                     + "): it does not exist or was deleted (a soft-deleted secret can be recovered)");
-            case 429 -> throw new AzureCallException(true, "vault " + vault + " throttled the request for " + what
+            case 429 -> throw AzureCallException.throttled("vault " + vault + " throttled the request for " + what
                     + " (HTTP 429)", RetryAfter.parse(answer.retryAfter().orElse(null), clock.instant()));
             default -> throw new AzureCallException(answer.status() >= 500, "vault " + vault + " answered " + what
                     + " with " + reason);

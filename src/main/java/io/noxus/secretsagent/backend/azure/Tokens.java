@@ -47,7 +47,7 @@ final class Tokens {
     }
 
     /** A valid token for {@code resource} (the vault's challenge resource, e.g. https://vault.azure.net). */
-    String token(String forResource) {
+    synchronized String token(String forResource) {
         if (token == null || !forResource.equals(resource) || !clock.instant().isBefore(refreshAt)) {
             fetch(forResource);
         }
@@ -55,7 +55,7 @@ final class Tokens {
     }
 
     /** Forgets the cached token (the vault refused it). */
-    void drop() {
+    synchronized void drop() {
         token = null;
     }
 

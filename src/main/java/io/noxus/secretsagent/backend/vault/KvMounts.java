@@ -28,12 +28,13 @@ final class KvMounts {
     }
 
     /** Every document's mount is known without asking the server. */
-    boolean covers(java.util.Collection<io.noxus.secretsagent.secret.Reference> documents) {
+    synchronized boolean covers(java.util.Collection<io.noxus.secretsagent.secret.Reference> documents) {
         return documents.stream().allMatch(ref -> KvPath.parse(ref.path()).map(kv -> known.stream()
                 .anyMatch(m -> m.inside(kv.path()).isPresent())).orElse(true));
     }
 
-    Mount resolve(String fullPath, VaultHttp http, String token) {
+    /** Synchronized: concurrent reads under one unknown mount wait for one lookup instead of each asking. */
+    synchronized Mount resolve(String fullPath, VaultHttp http, String token) {
         for (Mount mount : known) {
             if (mount.inside(fullPath).isPresent()) {
                 return mount;

@@ -2,6 +2,7 @@ package io.noxus.secretsagent.backend.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noxus.secretsagent.backend.BackendException;
+import io.noxus.secretsagent.backend.ConcurrentReads;
 import io.noxus.secretsagent.backend.Fetched;
 import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.backend.SecretBackend;
@@ -12,21 +13,24 @@ import io.noxus.secretsagent.secret.SecretValue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 /**
  * Secrets from KV v1 and v2 mounts of a Vault or OpenBao server. Lives as long as the process and keeps what it read:
  * on a later fetch a KV v2 secret costs one metadata read, and its data is read again only when {@code
  * current_version} moved; a pinned version already held costs nothing; KV v1 has no versions and is read each time.
+ * The reads of one fetch go out {@code max_concurrent_reads} at a time ({@link ConcurrentReads}) with the token the
+ * fetch got first; a 429 stops further reads of that fetch (docs/daemon.md, "Poll period and concurrent reads").
  */
 public final class VaultBackend implements SecretBackend {
     private final VaultBackendSettings settings;
@@ -34,12 +38,19 @@ public final class VaultBackend implements SecretBackend {
     private final VaultSession session;
     private final Clock clock;
     private final KvMounts mounts;
-    private final Map<String, SecretDocument> held = new HashMap<>();
+    private final ConcurrentReads reads;
+    private final Map<String, SecretDocument> held = new ConcurrentHashMap<>();
     /** KV v2 paths whose metadata the token may not read: their data is read every time instead. */
-    private final Set<String> noMetadata = new HashSet<>();
+    private final Set<String> noMetadata = ConcurrentHashMap.newKeySet();
 
     public VaultBackend(VaultBackendSettings settings, Clock clock, Function<String, String> environment) {
+        this(settings, clock, environment, ConcurrentReads.threads("read-" + settings.name()));
+    }
+
+    public VaultBackend(VaultBackendSettings settings, Clock clock, Function<String, String> environment,
+                        ConcurrentReads reads) {
         this.settings = settings;
+        this.reads = reads;
         this.http = new VaultHttp(settings);
         this.session = new VaultSession(http, Logins.of(settings.auth(), environment), clock);
         this.clock = clock;
@@ -79,22 +90,30 @@ public final class VaultBackend implements SecretBackend {
         return out;
     }
 
-    /** Reads each document into {@code out}; returns those that were denied. */
-    private List<Reference> readAll(Iterable<Reference> documents, String token, Map<Reference, Fetched> out) {
-        List<Reference> denied = new ArrayList<>();
-        for (Reference ref : documents) {
-            try {
-                out.put(ref, Fetched.of(read(ref, token)));
-            } catch (VaultCallException e) {
-                if (e.kind() == VaultCallException.Kind.DENIED) {
-                    denied.add(ref);
-                }
-                out.put(ref, failed(ref, e, ""));
-            } catch (BackendException e) {
-                out.put(ref, Fetched.failed(e));
+    /**
+     * Reads each document into {@code out}, {@code max_concurrent_reads} at a time; after a 429 the documents not
+     * read yet answer "not asked" with the server's wait. Returns those that were denied.
+     */
+    private List<Reference> readAll(Collection<Reference> documents, String token, Map<Reference, Fetched> out) {
+        Queue<Reference> denied = new ConcurrentLinkedQueue<>();
+        out.putAll(reads.read(List.copyOf(documents), settings.maxConcurrentReads(), ref -> readOne(ref, token, denied),
+                Fetched::throttled, (ref, by) -> Fetched.failed(BackendException.throttled(ref, "backend "
+                        + settings.name() + " (" + http.address() + "): not asked in this poll: the server throttled "
+                        + "another read (HTTP 429)", ((Fetched.Failed) by).failure().retryAfter()))));
+        return List.copyOf(denied);
+    }
+
+    private Fetched readOne(Reference ref, String token, Queue<Reference> denied) {
+        try {
+            return Fetched.of(read(ref, token));
+        } catch (VaultCallException e) {
+            if (e.kind() == VaultCallException.Kind.DENIED) {
+                denied.add(ref);
             }
+            return failed(ref, e, "");
+        } catch (BackendException e) {
+            return Fetched.failed(e);
         }
-        return denied;
     }
 
     private SecretDocument read(Reference ref, String token) {
@@ -193,8 +212,10 @@ public final class VaultBackend implements SecretBackend {
     private Fetched failed(Reference ref, VaultCallException e, String context) {
         String what = e.kind() == VaultCallException.Kind.NOT_FOUND
                 ? "no such secret: " + e.getMessage() + "; check the path and the mount" : e.getMessage();
-        return Fetched.failed(new BackendException(ref, e.isTransient(), "backend " + settings.name() + " ("
-                + http.address() + "): " + context + what, RetryAfter.parse(e.retryAfterHeader(), clock.instant())));
+        String reason = "backend " + settings.name() + " (" + http.address() + "): " + context + what;
+        Optional<java.time.Duration> wait = RetryAfter.parse(e.retryAfterHeader(), clock.instant());
+        return Fetched.failed(e.kind() == VaultCallException.Kind.THROTTLED ? BackendException.throttled(ref, reason,
+                wait) : new BackendException(ref, e.isTransient(), reason, wait));
     }
 
     /**

@@ -18,8 +18,10 @@ final class VaultCallException extends RuntimeException {
         UNREACHABLE(true),
         /** No complete answer within request_timeout_seconds (a stalled or dripping server). */
         TIMED_OUT(true),
-        /** 5xx, sealed or standby (503), throttled (429). */
+        /** 5xx, sealed or standby (503). */
         UNAVAILABLE(true),
+        /** HTTP 429: a rate-limit quota refused the request. */
+        THROTTLED(true),
         TLS(false),
         DENIED(false),
         NOT_FOUND(false),
@@ -53,7 +55,7 @@ final class VaultCallException extends RuntimeException {
 
     static VaultCallException forStatus(String apiPath, int status, String address, String retryAfter) {
         VaultCallException plain = forStatus(apiPath, status, address);
-        return plain.kind == Kind.UNAVAILABLE && retryAfter != null
+        return (plain.kind == Kind.UNAVAILABLE || plain.kind == Kind.THROTTLED) && retryAfter != null
                 ? new VaultCallException(plain.kind, apiPath, plain.getMessage(), retryAfter) : plain;
     }
 
@@ -62,7 +64,7 @@ final class VaultCallException extends RuntimeException {
             case 403 -> new VaultCallException(Kind.DENIED, apiPath, "permission denied (HTTP 403) on " + apiPath
                     + "; grant the agent's policy read on it, or check that its token is still valid");
             case 404 -> new VaultCallException(Kind.NOT_FOUND, apiPath, "nothing at " + apiPath + " (HTTP 404)");
-            case 429 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address + " is throttling requests (HTTP 429)");
+            case 429 -> new VaultCallException(Kind.THROTTLED, apiPath, address + " is throttling requests (HTTP 429)");
             case 503 -> new VaultCallException(Kind.UNAVAILABLE, apiPath, address
                     + " is sealed, on standby or unavailable (HTTP 503); bao status (or vault status) against it "
                     + "tells which: unseal it, or point the backend's address at the active node");

@@ -370,6 +370,49 @@ class AzureKeyVaultBackendIT {
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(17));
     }
 
+    private static AzureKeyVaultBackend reading(int maxConcurrentReads) {
+        return new AzureKeyVaultBackend(new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl()),
+                clientSecret("client-secret"), URI.create(AZURE.authorityHost()), Optional.of(AZURE.caFile()),
+                Duration.ofSeconds(10), maxConcurrentReads), Clock.systemUTC());
+    }
+
+    private static Set<Reference> twenty() {
+        return refs(IntStream.range(0, 20).mapToObj(i -> String.format("bulk-%02d", i)).toArray(String[]::new));
+    }
+
+    @Test
+    void secretGetsGoOutAtMostMaxConcurrentReadsAtOnceAfterOneChallengeAndOneToken() {
+        AZURE.readDelay(0.05);
+        try {
+            AZURE.resetInFlight();
+            Map<Reference, Fetched> got = reading(3).fetch(twenty());
+            assertThat(got.values()).hasSize(20).allMatch(f -> f instanceof Fetched.Found);
+            assertThat(AZURE.maxInFlight()).as("the server saw the readers overlap, never beyond the bound")
+                    .isEqualTo(3);
+            List<AzureTestServer.Request> requests = AZURE.requests();
+            assertThat(requests.stream().filter(r -> r.path().contains("/oauth2/")).count()).as("one token")
+                    .isEqualTo(1);
+            assertThat(requests.stream().filter(AzureTestServer.Request::isVault).count())
+                    .as("one challenge, then one GET per secret").isEqualTo(21);
+        } finally {
+            AZURE.readDelay(0);
+        }
+    }
+
+    @Test
+    void aThrottledGetStopsTheFetchTheOthersAreNotAskedAndAllCarryTheVaultsRetryAfter() {
+        AZURE.throttle(1, 17);
+        Map<Reference, Fetched> got = reading(4).fetch(twenty());
+        assertThat(AZURE.requests().stream().filter(AzureTestServer.Request::isVault).count())
+                .as("the challenge and the throttled GET, nothing after").isEqualTo(2);
+        assertThat(got.values()).hasSize(20).allSatisfy(f -> {
+            BackendException e = ((Fetched.Failed) f).failure();
+            assertThat(e.throttled()).isTrue();
+            assertThat(e.retryAfter()).contains(Duration.ofSeconds(17));
+            assertThat(e.getMessage()).doesNotContain(CANARY);
+        });
+    }
+
     @Test
     void aVaultWhoseCaIsNotTrustedFailsOnTlsUntilCaFileNamesIt() {
         AzureBackendSettings noCa = new AzureBackendSettings("azure", URI.create(AZURE.vaultUrl()),
