@@ -12,6 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,24 @@ class PackagesIT {
         } finally {
             ok("rm", "-rf", x.toString());
         }
+    }
+
+    @Test
+    void theDebAndTheTarballShipExactlyTheRuntimeJarsTheAgentsManifestNames() throws IOException {
+        Set<String> runtime;
+        try (JarFile jar = new JarFile(REPO.resolve("target/noxus-secrets-agent.jar").toFile())) {
+            runtime = Set.of(jar.getManifest().getMainAttributes().getValue("Class-Path").trim().split(" +"));
+        }
+        assertThat(runtime).as("the manifest's Class-Path").anyMatch(j -> j.startsWith("lib/picocli-"));
+        Set<String> inDeb = ok("dpkg-deb", "--contents", deb.toString()).stdoutText().lines()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .filter(p -> p.startsWith("./opt/noxus-secrets-agent/lib/") && p.endsWith(".jar"))
+                .map(p -> p.substring("./opt/noxus-secrets-agent/".length())).collect(Collectors.toSet());
+        Set<String> inTarball = ok("tar", "-tzf", tarball.toString()).stdoutText().lines()
+                .filter(p -> p.matches("[^/]+/lib/[^/]+\\.jar")).map(p -> p.substring(p.indexOf('/') + 1))
+                .collect(Collectors.toSet());
+        assertThat(inDeb).as("a jar an older build left in target/lib is not shipped").isEqualTo(runtime);
+        assertThat(inTarball).isEqualTo(runtime);
     }
 
     @Test
