@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -53,6 +55,8 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     private volatile String resource;
     private boolean listAllowed = true;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    /** The gets of the running fetch by secret key: a secret two references need (a name and a bulk) is got once. */
+    private final Map<String, CompletableFuture<Kept>> gotThisFetch = new ConcurrentHashMap<>();
 
     /** A fetched secret: its content, when it last changed, and until when it may be used. */
     private record Kept(SecretDocument document, long updated, Optional<Long> exp, Optional<Long> nbf) {
@@ -86,6 +90,7 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     public synchronized Map<Reference, Fetched> fetch(Set<Reference> documents) {
         Map<Reference, Fetched> out = new LinkedHashMap<>();
         Map<Reference, SecretAddress> addresses = new LinkedHashMap<>();
+        gotThisFetch.clear();
         for (Reference ref : documents) {
             Optional<SecretAddress> address = SecretAddress.parse(ref.path());
             if (address.isEmpty()) {
@@ -168,9 +173,30 @@ public final class AzureKeyVaultBackend implements SecretBackend {
                 have = null;
             }
         }
-        Kept now = have != null ? have : get(address);
+        Kept now = have != null ? have : getOnce(address);
         kept.put(address.key(), now);
         return now;
+    }
+
+    /** {@link #get}, or the answer (or failure) of the read of the same secret another reader of this fetch made. */
+    private Kept getOnce(SecretAddress address) {
+        CompletableFuture<Kept> mine = new CompletableFuture<>();
+        CompletableFuture<Kept> running = gotThisFetch.putIfAbsent(address.key(), mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            Kept got = get(address);
+            mine.complete(got);
+            return got;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /**

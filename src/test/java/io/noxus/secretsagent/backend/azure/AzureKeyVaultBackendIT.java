@@ -381,6 +381,24 @@ class AzureKeyVaultBackendIT {
     }
 
     @Test
+    void aSecretNamedAndSelectedByABulkMappingIsGotOnceWhileReadsRunConcurrently() {
+        AZURE.readDelay(0.05);
+        try {
+            AzureKeyVaultBackend backend = reading(3);
+            backend.fetch(refs("database-url")); // challenge and token: the three reads below start together
+            AZURE.resetRequests();
+            // the tag mapping's reader gets bulk-03 and bulk-47 while the two other readers get the same names
+            Map<Reference, Fetched> got = backend.fetch(refs("*?tag=pool=finance", "bulk-03", "bulk-47"));
+            assertThat(got.values()).hasSize(3).allMatch(f -> f instanceof Fetched.Found);
+            assertThat(AZURE.requests()).extracting(AzureTestServer.Request::path)
+                    .filteredOn(path -> path.startsWith("/secrets/")).as("one GET per secret, however many need it")
+                    .doesNotHaveDuplicates().isNotEmpty();
+        } finally {
+            AZURE.readDelay(0);
+        }
+    }
+
+    @Test
     void secretGetsGoOutAtMostMaxConcurrentReadsAtOnceAfterOneChallengeAndOneToken() {
         AZURE.readDelay(0.05);
         try {
