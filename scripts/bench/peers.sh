@@ -41,7 +41,7 @@ NS=${2:-"10 50 200"}
 CHANGES=${3:-10}
 BAO=$ROOT/.tools/bin/bao
 CT=$ROOT/.tools/bin/consul-template
-AGENT=$ROOT/agent/bin/noxus-secrets-agent
+AGENT=${AGENT:-$ROOT/agent/bin/noxus-secrets-agent}   # AGENT=OTHER/agent/bin/noxus-secrets-agent: another build
 SERVICES=(frontend backend beat worker-general worker-finance)
 ROLES=("role: frontend" "role: backend" "role: beat" "{role: worker, pool: general}" "{role: worker, pool: finance}")
 HEADER='# Managed by noxus-secrets-agent. Do not edit: changes are overwritten.'
