@@ -14,6 +14,18 @@
 # format does) in the peer template make it exact.
 # A benchmark, not a test: not in CI. No secret value is printed.
 #   scripts/bench/peers.sh [--no-build] [RUNS=5] [NS="10 50 200"]
+#   scripts/bench/peers.sh [--no-build] --daemon [WINDOW=60] [NS="10 50 200"] [CHANGES=10]
+# --daemon: the three as daemons with the same 5 s period, side by side (all three running at once, one token each,
+# requests told apart by the token's display name in the audit log), layout `one`: the agent's `daemon`
+# (poll_interval_seconds: 5, poll_jitter: 0), `bao agent` without exit_after_auth (template_config
+# static_secret_render_interval: KV v2 secrets have no lease, so this is how often it re-reads them) and
+# consul-template without -once (vault default_lease_duration + lease_renewal_threshold: a secret without a lease is
+# re-read after default_lease_duration x (threshold +- 0.05), consul-template's dependency/vault_common.go
+# leaseCheckWait; bao agent keeps the 0.9 threshold). Each peer's interval is set so its MEAN period is 5 s.
+# After the first files (checked byte-identical) and 15 s, an idle WINDOW: CPU (utime+stime of the process) and
+# requests per 5 s cycle; then RSS, private (anonymous) RSS = RssAnon of /proc/PID/status, Private_Clean+
+# Private_Dirty of smaps_rollup, threads; then CHANGES changes of one random secret at a random moment: the time
+# until each tool's file holds the new value (median, max).
 # Installs its tools (scripts/install-test-tools.sh consul-template: the test tools + consul-template), builds the
 # jar (mvn -q -DskipTests package) unless --no-build, starts OpenBao on a free 127.0.0.1 port, stops it at the end.
 set -euo pipefail
@@ -21,11 +33,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 build=1
 if [ "${1:-}" = "--no-build" ]; then build=0; shift; fi
+daemon=0
+if [ "${1:-}" = "--daemon" ]; then daemon=1; shift; fi
 RUNS=${1:-5}
+[ "$daemon" = 0 ] || RUNS=${1:-60}
 NS=${2:-"10 50 200"}
+CHANGES=${3:-10}
 BAO=$ROOT/.tools/bin/bao
 CT=$ROOT/.tools/bin/consul-template
-AGENT=$ROOT/agent/bin/noxus-secrets-agent
+AGENT=${AGENT:-$ROOT/agent/bin/noxus-secrets-agent}   # AGENT=OTHER/agent/bin/noxus-secrets-agent: another build
 # The class-data archive an installed agent uses (the agent's classes archived too), not the checkout's default `lib`.
 export NOXUS_AGENT_CDS=${NOXUS_AGENT_CDS:-app}
 SERVICES=(frontend backend beat worker-general worker-finance)
@@ -158,6 +174,11 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR
 col() { awk -v t="$2" -v c="$3" '$1 == t {print $c}' "$1/results" | median; }
 
 echo "java: $(java -version 2>&1 | head -n1); $("$BAO" version); $("$CT" -version 2>&1); cpus: $(nproc)"
+if [ "$daemon" = 1 ]; then
+    # shellcheck source=scripts/bench/peers-daemon.sh
+    . "$ROOT/scripts/bench/peers-daemon.sh"
+    exit 0
+fi
 echo "runs per tool: $RUNS (interleaved); medians; ratios agent : bao agent : consul-template"
 printf '%-10s %-5s %-16s %-22s %-22s %-24s %-18s\n' N layout load "wall ms (a/b/c)" "CPU ms (a/b/c)" \
     "max RSS kB (a/b/c)" "requests (a/b/c)"

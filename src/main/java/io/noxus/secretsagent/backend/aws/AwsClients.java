@@ -19,7 +19,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 /**
  * The SDK clients of one backend, built from its settings: the JDK's HttpURLConnection transport, one attempt per
  * call (the agent's cycle owns retries, so the SDK's must not multiply them), a whole-call and whole-attempt timeout, and
- * credentials from the SDK's default chain or a named profile, optionally exchanged for a role session by STS.
+ * credentials from the SDK's default chain or a named profile, optionally exchanged for a role session by STS. The
+ * timeouts run on the process's {@link SdkTimers}, not on a thread pool of each client.
  * Nothing here holds a credential in a field of ours; the SDK providers do, and never print them.
  */
 final class AwsClients implements AutoCloseable {
@@ -47,6 +48,7 @@ final class AwsClients implements AutoCloseable {
                     .retryStrategy(AwsRetryStrategy.doNotRetry())
                     .apiCallTimeout(settings.requestTimeout())
                     .apiCallAttemptTimeout(settings.requestTimeout())
+                    .scheduledExecutorService(SdkTimers.shared())
                     .build();
             sts = settings.assumeRole().map(role -> {
                 var builder = StsClient.builder().httpClient(http).region(region).credentialsProvider(baseCredentials)

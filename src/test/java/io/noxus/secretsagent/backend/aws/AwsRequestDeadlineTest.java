@@ -13,6 +13,8 @@ import io.noxus.secretsagent.testsupport.MotoServer;
 import io.noxus.secretsagent.testsupport.Timed;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -106,6 +108,35 @@ class AwsRequestDeadlineTest {
 
         assertThat(took).isLessThan(TIMEOUT.multipliedBy(2).plus(SLACK));
         assertThat(Answers.failure(answers.get(ref)).isTransient()).isTrue();
+    }
+
+    /**
+     * The deadlines run on the process's two shared timer threads, whatever the number of clients: the SDK's own
+     * five-thread pool per client (threads that never end) is not started.
+     */
+    @Test
+    void deadlinesOfManyClientsRunOnTwoSharedTimerThreadsAndTheSdkStartsNoPoolOfItsOwn() {
+        server = HostileServer.start(Behaviour.SILENT);
+        Reference ref = Reference.parse("aws:noxus/platform");
+
+        List<AwsSecretsManagerBackend> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                AwsSecretsManagerBackend backend = backend(server);
+                open.add(backend);
+                assertThat(Answers.failure(backend.fetch(Set.of(ref)).get(ref)).isTransient()).isTrue();
+            }
+
+            assertThat(threadsNamed("sdk-ScheduledExecutor")).isZero();
+            assertThat(threadsNamed("noxus-aws-timeouts")).isBetween(1L, (long) SdkTimers.THREADS);
+        } finally {
+            open.forEach(AwsSecretsManagerBackend::close);
+        }
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
     private Timed<Map<Reference, Fetched>> fetch(Set<Reference> refs) {
