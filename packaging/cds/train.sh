@@ -91,8 +91,57 @@ EOF
 else
     echo "train.sh: no .tools/bin/bao (scripts/install-test-tools.sh) or no python3: class list trained without a vault render" >&2
 fi
+# A render through the aws-secrets-manager backend (the AWS SDK: ~1,900 classes a vault render does not load; an
+# AWS one-shot of 10 secrets ran 1685 ms / 1490 ms CPU with the list above, 1078 / 1000 with these added,
+# docs/benchmarks.md), twice, against a throw-away moto server on a free 127.0.0.1 port, when the test tools have
+# moto (.tools/moto-venv). Started here, not with scripts/moto-server.sh: that one keeps its pid in .tools, shared
+# with whoever else runs it.
+aws_lists=
+moto=.tools/moto-venv/bin/moto_server
+if [ -x "$moto" ] && command -v python3 >/dev/null 2>&1; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$moto" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+    moto_pid=$!
+    trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
+    i=0
+    until .tools/moto-venv/bin/python - "http://127.0.0.1:$port" >/dev/null 2>&1 <<'PY'
+import json, sys, boto3
+sm = boto3.client("secretsmanager", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="AKIATRAIN00000000000", aws_secret_access_key="train")
+sm.create_secret(Name="train/platform", SecretString=json.dumps({"database_url": "postgres://train@db/noxus"}))
+sm.create_secret(Name="train/custom-nodes", SecretString=json.dumps({"weather_api_key": "train-w"}))
+PY
+    do
+        i=$((i + 1))
+        if [ "$i" -gt 100 ]; then echo "train.sh: the moto server did not start; see $work/moto.log" >&2; exit 1; fi
+        sleep 0.2
+    done
+    mkdir -p "$work/aws"
+    cat > "$work/aws/config.yaml" <<EOF
+roots: [out]
+state_dir: out/.state
+backends:
+  aws: {type: aws-secrets-manager, region: us-east-1, endpoint: "http://127.0.0.1:$port"}
+services:
+  backend: {role: backend, output: {path: out/backend.env, format: systemd}}
+  worker: {role: worker, pool: general, output: {path: out/worker.env, format: dotenv}}
+mappings:
+  - {env: DATABASE_URL, ref: "aws:train/platform#database_url", scope: global}
+  - {bulk: "aws:train/custom-nodes", prefix: NODE_, transform: upper, scope: workers}
+EOF
+    chmod 600 "$work/aws/config.yaml"
+    export AWS_ACCESS_KEY_ID=AKIATRAIN00000000000 AWS_SECRET_ACCESS_KEY=train AWS_EC2_METADATA_DISABLED=true
+    run aws-render render -c "$work/aws/config.yaml" --diff --output json >/dev/null
+    run aws-render2 render -c "$work/aws/config.yaml" >/dev/null
+    kill "$moto_pid" 2>/dev/null || true
+    { wait "$moto_pid"; } 2>/dev/null || true
+    trap - EXIT
+    aws_lists="$work/aws-render.lst $work/aws-render2.lst"
+else
+    echo "train.sh: no .tools/moto-venv (scripts/install-test-tools.sh) or no python3: class list trained without an aws render" >&2
+fi
 # One list, first occurrence kept (the order is the load order, which the archive dump follows).
 # shellcheck disable=SC2086
 awk '!seen[$0]++' "$work/render.lst" "$work/render2.lst" "$work/check.lst" "$work/daemon.lst" "$work/status.lst" \
-    "$work/version.lst" $vault_lists > "$target/classes.lst"
+    "$work/version.lst" $vault_lists $aws_lists > "$target/classes.lst"
 rm -rf "$work"

@@ -3,6 +3,7 @@ package io.noxus.secretsagent.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +49,11 @@ final class ConfigNode {
     /** Rejects any key not in {@code allowed}; the node must be a mapping. */
     ConfigNode onlyKeys(String... allowed) {
         requireMap();
-        Set<String> known = new TreeSet<>(List.of(allowed));
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
-                throw child(key).error("unknown key; expected one of " + String.join(", ", known)
-                        + ". Remove it or fix its spelling");
+            if (!Arrays.asList(allowed).contains(key)) { // a handful of keys: a scan costs less than a set
+                throw child(key).error("unknown key; expected one of " + String.join(", ", new TreeSet<>(
+                        List.of(allowed))) + ". Remove it or fix its spelling");
             }
         }
         return this;

@@ -15,11 +15,16 @@ import java.util.Set;
 public final class ProcessControlNames {
     private record Family(String reason, Set<String> names, List<String> prefixes) {
         boolean covers(String name) {
-            return names.contains(name) || prefixes.stream().anyMatch(name::startsWith);
+            return names.contains(name) || coversEveryNameStartingWith(name);
         }
 
         boolean coversEveryNameStartingWith(String prefix) {
-            return prefixes.stream().anyMatch(prefix::startsWith);
+            for (String familyPrefix : prefixes) { // a loop, not a stream: called once per mapping at start-up
+                if (prefix.startsWith(familyPrefix)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -72,7 +77,12 @@ public final class ProcessControlNames {
 
     /** Why this name changes how a process loads or runs; empty for an ordinary (data) name. */
     public static Optional<String> reason(String name) {
-        return FAMILIES.stream().filter(f -> f.covers(name)).map(Family::reason).findFirst();
+        for (Family family : FAMILIES) {
+            if (family.covers(name)) {
+                return Optional.of(family.reason());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why every name a bulk mapping with this prefix could produce is a process-control name; empty otherwise. */

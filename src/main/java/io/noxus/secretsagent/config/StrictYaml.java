@@ -3,16 +3,20 @@ package io.noxus.secretsagent.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.ByteArrayInputStream;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -25,17 +29,14 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
-import org.yaml.snakeyaml.parser.Parser;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.reader.UnicodeReader;
 
 /**
  * The YAML reader for config and secrets files. A file is one plain YAML document of at most {@link #MAX_FILE_MIB}
  * MiB, in lines of at most {@link #MAX_LINE_KIB} KiB, nested at most {@link #MAX_DEPTH} levels deep. A key given
  * twice, an anchor or alias ({@code &name}, {@code *name}: a secrets file is data, not a template, and Jackson would
  * hand over an alias's name as its value) and a second document ({@code ---}) are errors. The checks read SnakeYAML's
- * events (Jackson does not expose anchors on scalars), then Jackson builds the tree from the same bytes. Problems
+ * events (Jackson does not expose anchors on scalars) as Jackson's YAML parser pulls them to build the tree: the text
+ * is scanned once, and the first problem in the file is the one reported. Problems
  * never quote the source text (a secrets file's content must not end up in a message); they give the line and
  * column, and the key path where one is known.
  */
@@ -49,12 +50,12 @@ public final class StrictYaml {
     private static final int MAX_FILE_BYTES = MAX_FILE_MIB * 1024 * 1024;
     private static final int MAX_LINE_BYTES = MAX_LINE_KIB * 1024;
 
-    private static final ObjectMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+    private static final ObjectMapper MAPPER = YAMLMapper.builder(new CheckingFactory(YAMLFactory.builder()
                     .loaderOptions(loaderOptions())
-                    // checkEvents refuses depth over MAX_DEPTH first; the parser's own limit is a backstop.
+                    // Checks refuses depth over MAX_DEPTH first; the parser's own limit is a backstop.
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1)
                             .maxStringLength(MAX_FILE_BYTES).maxNameLength(MAX_FILE_BYTES).build())
-                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)))
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -88,9 +89,14 @@ public final class StrictYaml {
     public static JsonNode read(Path file) throws Problem, IOException {
         byte[] bytes = readBounded(file);
         checkLines(bytes);
-        checkEvents(bytes);
-        try {
-            return MAPPER.readTree(bytes);
+        try (JsonParser parser = MAPPER.createParser(bytes)) {
+            JsonNode tree = MAPPER.readTree(parser);
+            while (parser.nextToken() != null) {
+                // The rest of the stream: a second document (or an anchor in it) is refused by Checks.
+            }
+            return tree;
+        } catch (Refused e) {
+            throw e.problem;
         } catch (StreamConstraintsException e) {
             // Content-free: the message names the limit and the size found, e.g. a number of over 1000 digits.
             throw new Problem("", "beyond a limit of the YAML reader" + near(e.getLocation()) + " ("
@@ -138,47 +144,90 @@ public final class StrictYaml {
         }
     }
 
-    /** Reads the parser's events once: anchors, aliases, depth and a second document, with the key path of each. */
-    private static void checkEvents(byte[] bytes) throws Problem {
-        Parser parser = new ParserImpl(new StreamReader(new UnicodeReader(new ByteArrayInputStream(bytes))),
-                loaderOptions());
-        Deque<Frame> stack = new ArrayDeque<>();
-        int documents = 0;
-        try {
-            for (Event event = parser.getEvent(); !event.is(Event.ID.StreamEnd); event = parser.getEvent()) {
-                if (event.is(Event.ID.DocumentStart) && ++documents > 1) {
-                    throw new Problem("", "a second YAML document starts" + near(event.getStartMark()) + "; a file "
-                            + "holds one document: remove the '---' and merge the two, or use two files");
+    /** A problem found by {@link Checks} while Jackson reads: an IOException, so it passes through Jackson. */
+    private static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient Problem problem;
+
+        Refused(Problem problem) {
+            super(problem.getMessage(), null);
+            this.problem = problem;
+        }
+    }
+
+    /** Makes Jackson's YAML parsers {@link CheckedParser}s, for byte input (all {@link #read} gives it). */
+    private static final class CheckingFactory extends YAMLFactory {
+        private static final long serialVersionUID = 1L;
+
+        CheckingFactory(YAMLFactoryBuilder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected YAMLParser _createParser(byte[] data, int offset, int len, IOContext ctxt) throws IOException {
+            return new CheckedParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec,
+                    _createReader(data, offset, len, null, ctxt));
+        }
+    }
+
+    /** Jackson's YAML parser with every SnakeYAML event it pulls going through {@link Checks} first. */
+    private static final class CheckedParser extends YAMLParser {
+        private final Checks checks = new Checks();
+
+        CheckedParser(IOContext ctxt, int parserFeatures, int formatFeatures, LoaderOptions options, ObjectCodec codec,
+                Reader reader) {
+            super(ctxt, parserFeatures, formatFeatures, options, codec, reader);
+        }
+
+        @Override
+        protected Event getEvent() throws IOException {
+            Event event;
+            try {
+                event = _yamlParser.getEvent();
+            } catch (MarkedYAMLException e) {
+                throw new Refused(new Problem("", "not valid YAML" + near(e.getProblemMark()) + " (syntax error)"));
+            } catch (YAMLException e) {
+                throw new Refused(new Problem("", "not valid YAML (syntax error)"));
+            }
+            checks.accept(event);
+            return event;
+        }
+    }
+
+    /** Follows the parser's events: anchors, aliases, depth and a second document, with the key path of each. */
+    private static final class Checks {
+        private final Deque<Frame> stack = new ArrayDeque<>();
+        private int documents;
+
+        void accept(Event event) throws Refused {
+            if (event.is(Event.ID.DocumentStart) && ++documents > 1) {
+                throw new Refused(new Problem("", "a second YAML document starts" + near(event.getStartMark())
+                        + "; a file holds one document: remove the '---' and merge the two, or use two files"));
+            }
+            if (event.is(Event.ID.Alias)) {
+                throw new Refused(anchorOrAlias(stack, "alias *" + ((NodeEvent) event).getAnchor(), event));
+            }
+            if (event instanceof NodeEvent node && node.getAnchor() != null) {
+                throw new Refused(anchorOrAlias(stack, "anchor &" + node.getAnchor(), event));
+            }
+            if (event.is(Event.ID.MappingStart) || event.is(Event.ID.SequenceStart)) {
+                stack.push(new Frame(event.is(Event.ID.MappingStart)));
+                if (stack.size() > MAX_DEPTH) {
+                    throw new Refused(new Problem("", "nested deeper than " + MAX_DEPTH + " levels"
+                            + near(event.getStartMark()) + ", the most the agent reads; flatten it"));
                 }
-                if (event.is(Event.ID.Alias)) {
-                    throw anchorOrAlias(stack, "alias *" + ((NodeEvent) event).getAnchor(), event);
-                }
-                if (event instanceof NodeEvent node && node.getAnchor() != null) {
-                    throw anchorOrAlias(stack, "anchor &" + node.getAnchor(), event);
-                }
-                if (event.is(Event.ID.MappingStart) || event.is(Event.ID.SequenceStart)) {
-                    stack.push(new Frame(event.is(Event.ID.MappingStart)));
-                    if (stack.size() > MAX_DEPTH) {
-                        throw new Problem("", "nested deeper than " + MAX_DEPTH + " levels" + near(event.getStartMark())
-                                + ", the most the agent reads; flatten it");
-                    }
-                } else if (event.is(Event.ID.MappingEnd) || event.is(Event.ID.SequenceEnd)) {
-                    stack.pop();
-                    Frame.nodeDone(stack.peek());
-                } else if (event instanceof ScalarEvent scalar) {
-                    Frame top = stack.peek();
-                    if (top != null && top.mapping && top.atKey) {
-                        top.key = scalar.getValue();
-                        top.atKey = false;
-                    } else {
-                        Frame.nodeDone(top);
-                    }
+            } else if (event.is(Event.ID.MappingEnd) || event.is(Event.ID.SequenceEnd)) {
+                stack.pop();
+                Frame.nodeDone(stack.peek());
+            } else if (event instanceof ScalarEvent scalar) {
+                Frame top = stack.peek();
+                if (top != null && top.mapping && top.atKey) {
+                    top.key = scalar.getValue();
+                    top.atKey = false;
+                } else {
+                    Frame.nodeDone(top);
                 }
             }
-        } catch (MarkedYAMLException e) {
-            throw new Problem("", "not valid YAML" + near(e.getProblemMark()) + " (syntax error)");
-        } catch (YAMLException e) {
-            throw new Problem("", "not valid YAML (syntax error)");
         }
     }
 

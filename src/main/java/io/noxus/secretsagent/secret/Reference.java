@@ -11,10 +11,40 @@ import java.util.regex.Pattern;
 public record Reference(String backend, String path, Optional<String> field) {
     private static final Pattern FORM = Pattern.compile("([a-z][a-z0-9_-]*):([^#\\s]+)(?:#([^#\\s]+))?");
 
+    /** The parts as {@link #FORM} would split them, checked without the regex (once per mapping at start-up). */
     public Reference {
-        if (!FORM.matcher(backend + ":" + path + field.map(f -> "#" + f).orElse("")).matches()) {
+        if (!backendName(String.valueOf(backend)) || !pathPart(String.valueOf(path))
+                || field.isPresent() && !pathPart(field.get())) {
             throw new IllegalArgumentException("not a reference: " + backend + ":" + path);
         }
+    }
+
+    /** {@code [a-z][a-z0-9_-]*} */
+    private static boolean backendName(String text) {
+        if (text.isEmpty() || text.charAt(0) < 'a' || text.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [^#\s]+}: no {@code #} and none of the regex's white space (space, \t, \n, \u000B, \f, \r). */
+    private static boolean pathPart(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '#' || c == ' ' || c >= '\t' && c <= '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses {@code backend:path[#field]}; the error message quotes the text, which is a name, never a value. */

@@ -248,6 +248,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFirstProblemInTheFileIsReportedWhenThereAreSeveral(@TempDir Path dir) throws IOException {
+        // The strict checks and Jackson read one stream of events: a key given twice before an anchor is reported.
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, "roots: [out]\nroots: [other]\nx: &a 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": not valid YAML near line 2, column 6 "
+                + "(a key appears twice)");
+        Files.writeString(file, "roots: [out]\nx: &a 1\nroots: [other]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": x: YAML anchor &a near line 2, "
+                + "column 4: anchors and aliases are not supported; write the value out in full");
+    }
+
+    @Test
+    void aSecondDocumentIsRefusedEvenWhenTheFirstIsComplete(@TempDir Path dir) throws IOException {
+        Path file = copy(dir, "good-minimal.yaml");
+        Files.writeString(file, Files.readString(file) + "---\nother: &b [1]\n");
+        long lines = Files.readAllLines(file).size();
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": a second YAML document starts near "
+                + "line " + (lines - 1) + ", column 1; a file holds one document: remove the '---' and merge the two, "
+                + "or use two files");
+    }
+
+    @Test
     void aConfigOverTheSixtyFourMebibyteBoundIsRefusedNamingTheBound(@TempDir Path dir) throws IOException {
         Path file = copy(dir, "good-minimal.yaml");
         try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
