@@ -17,7 +17,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -83,19 +82,9 @@ class AzureDaemonIT {
             systemctl.add(String.join(" ", argv));
             return new CommandRunner.Result(0, argv.contains("is-active") ? "active" : "", false);
         };
-        Notifier quiet = new Notifier() {
-            @Override
-            public void notify(String... assignments) {
-            }
-
-            @Override
-            public Optional<Duration> watchdogInterval() {
-                return Optional.empty();
-            }
-        };
         Host host = TestHosts.on(clock, fake);
         AZURE.resetRequests();
-        daemon = new Daemon(new Daemon.Wiring(config, host, Agent.opener(host), quiet, line -> { }, clock::sleep,
+        daemon = new Daemon(new Daemon.Wiring(config, host, Agent.opener(host), Notifier.NONE, line -> { }, clock::sleep,
                 () -> { }, new SplittableRandom(1), Runnable::run));
         daemon.start();
         runFor(Duration.ofSeconds(10));

@@ -13,12 +13,10 @@ import io.noxus.secretsagent.testsupport.PrivateFiles;
 import io.noxus.secretsagent.testsupport.TestHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -101,18 +99,8 @@ class DaemonThreadsIT {
                 .replace("AUTHORITY", AZURE.authorityHost()).replace("TENANT", AzureTestServer.TENANT));
         CommandRunner systemctl = (argv, timeout) ->
                 new CommandRunner.Result(0, argv.contains("is-active") ? "active" : "", false);
-        Notifier quiet = new Notifier() {
-            @Override
-            public void notify(String... assignments) {
-            }
-
-            @Override
-            public Optional<Duration> watchdogInterval() {
-                return Optional.empty();
-            }
-        };
         Host host = TestHosts.on(clock, systemctl);
-        daemon = new Daemon(new Daemon.Wiring(config, host, Agent.opener(host), quiet, line -> { }, clock::sleep,
+        daemon = new Daemon(new Daemon.Wiring(config, host, Agent.opener(host), Notifier.NONE, line -> { }, clock::sleep,
                 () -> { }, new SplittableRandom(1), Runnable::run));
         daemon.start();
 
