@@ -30,15 +30,9 @@ server=
 agent=
 trap '[ -z "$agent" ] || kill "$agent" 2>/dev/null || true; [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; [ -n "${POLL_KEEP:-}" ] || rm -rf "$work"' EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-token=dev-root-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-audit=$work/audit.log
-printf 'audit "file" "bench" {\n  options {\n    file_path = "%s"\n  }\n}\n' "$audit" > "$work/server.hcl"
-"$BAO" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" -dev-no-store-token \
-    -config="$work/server.hcl" >"$work/server.log" 2>&1 &
-server=$!
-addr=http://127.0.0.1:$port
-for _ in $(seq 100); do BAO_ADDR=$addr BAO_TOKEN=$token "$BAO" status >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source=scripts/bench/audited-bao.sh
+. "$ROOT/scripts/bench/audited-bao.sh"
+start_audited_bao "$BAO" "$work"
 printf '%s' "$token" > "$work/token"
 chmod 600 "$work/token"
 

@@ -56,16 +56,10 @@ server=
 trap '[ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; [ -n "${PEERS_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # ---- OpenBao dev server with a file audit device (OpenBao 2.x only accepts audit devices from its config file) ----
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-token=dev-root-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-audit=$work/audit.log
-printf 'audit "file" "bench" {\n  options {\n    file_path = "%s"\n  }\n}\n' "$audit" > "$work/server.hcl"
-"$BAO" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" -dev-no-store-token \
-    -config="$work/server.hcl" >"$work/server.log" 2>&1 &
-server=$!
-export BAO_ADDR=http://127.0.0.1:$port
-for _ in $(seq 100); do BAO_TOKEN=$token "$BAO" status >/dev/null 2>&1 && break; sleep 0.1; done
-BAO_TOKEN=$token "$BAO" status >/dev/null
+# shellcheck source=scripts/bench/audited-bao.sh
+. "$ROOT/scripts/bench/audited-bao.sh"
+start_audited_bao "$BAO" "$work"
+export BAO_ADDR=$addr
 unset BAO_TOKEN VAULT_TOKEN
 printf '%s' "$token" > "$work/token"
 chmod 600 "$work/token"

@@ -24,10 +24,6 @@ import java.util.function.Predicate;
  * fetch needs once (a token, a login) is done by the caller before the reads.
  */
 public final class ConcurrentReads {
-    /** The default bound per backend ({@code max_concurrent_reads}). */
-    public static final int DEFAULT = 4;
-    /** The most a config may ask for: beyond it a single agent starts to look like a load test to the server. */
-    public static final int MAX = 16;
     private static final long READER_STACK = 256 * 1024;
 
     private final Executor readers;

@@ -1,5 +1,7 @@
 package io.noxus.secretsagent.backend;
 
+import io.noxus.secretsagent.secret.Reference;
+
 /** The answer for one document: found, with its content, or failed, with why it could not be had. */
 public sealed interface Fetched {
     /** The document as the backend has it now. */
@@ -13,6 +15,14 @@ public sealed interface Fetched {
     /** A failure because the server throttled the request (or another one of the same fetch). */
     default boolean throttled() {
         return this instanceof Failed failed && failed.failure().throttled();
+    }
+
+    /**
+     * A document not asked because the server throttled another read of the same fetch: a throttled failure with
+     * {@code reason} and the throttled answer's wait.
+     */
+    static Fetched notAsked(Reference ref, String reason, Fetched throttledBy) {
+        return failed(BackendException.throttled(ref, reason, ((Failed) throttledBy).failure().retryAfter()));
     }
 
     static Fetched of(SecretDocument document) {

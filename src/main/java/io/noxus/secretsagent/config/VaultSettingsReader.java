@@ -34,7 +34,6 @@ final class VaultSettingsReader {
                 .map(BackendReader::concurrentReads).orElse(BackendSettings.DEFAULT_CONCURRENT_READS));
     }
 
-
     private static URI address(ConfigNode node) {
         String text = node.text();
         try {

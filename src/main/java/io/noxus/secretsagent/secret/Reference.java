@@ -9,42 +9,18 @@ import java.util.regex.Pattern;
  * backend; the path is the backend's own name for a secret (a Vault path, an AWS secret id, a key of the local file).
  */
 public record Reference(String backend, String path, Optional<String> field) {
-    private static final Pattern FORM = Pattern.compile("([a-z][a-z0-9_-]*):([^#\\s]+)(?:#([^#\\s]+))?");
+    private static final String BACKEND = "[a-z][a-z0-9_-]*";
+    private static final String PART = "[^#\\s]+";
+    private static final Pattern FORM = Pattern.compile("(" + BACKEND + "):(" + PART + ")(?:#(" + PART + "))?");
+    private static final Pattern BACKEND_NAME = Pattern.compile(BACKEND);
+    private static final Pattern PATH_PART = Pattern.compile(PART);
 
-    /** The parts as {@link #FORM} would split them, checked without the regex (once per mapping at start-up). */
+    /** The parts as {@link #FORM} splits them, each matched alone (no text built, once per mapping at start-up). */
     public Reference {
-        if (!backendName(String.valueOf(backend)) || !pathPart(String.valueOf(path))
-                || field.isPresent() && !pathPart(field.get())) {
+        if (!BACKEND_NAME.matcher(String.valueOf(backend)).matches()
+                || !PATH_PART.matcher(String.valueOf(path)).matches() || field.isPresent() && !PATH_PART.matcher(field.get()).matches()) {
             throw new IllegalArgumentException("not a reference: " + backend + ":" + path);
         }
-    }
-
-    /** {@code [a-z][a-z0-9_-]*} */
-    private static boolean backendName(String text) {
-        if (text.isEmpty() || text.charAt(0) < 'a' || text.charAt(0) > 'z') {
-            return false;
-        }
-        for (int i = 1; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code [^#\s]+}: no {@code #} and none of the regex's white space (space, \t, \n, \u000B, \f, \r). */
-    private static boolean pathPart(String text) {
-        if (text.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '#' || c == ' ' || c >= '\t' && c <= '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Parses {@code backend:path[#field]}; the error message quotes the text, which is a name, never a value. */

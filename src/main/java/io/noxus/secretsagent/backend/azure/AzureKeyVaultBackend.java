@@ -155,9 +155,8 @@ public final class AzureKeyVaultBackend implements SecretBackend {
 
     /** A reference not asked because the vault throttled another request of this fetch. */
     private Fetched notAsked(Reference ref, Fetched throttledBy) {
-        return Fetched.failed(BackendException.throttled(ref, "vault " + vault + ": not asked in this poll: the "
-                + "vault throttled another request (HTTP 429)", ((Fetched.Failed) throttledBy).failure()
-                .retryAfter()));
+        return Fetched.notAsked(ref, "vault " + vault + ": not asked in this poll: the vault throttled another "
+                + "request (HTTP 429)", throttledBy);
     }
 
     /** One secret as it is now: kept when the list says it has not changed (or it is a pinned version), else got. */

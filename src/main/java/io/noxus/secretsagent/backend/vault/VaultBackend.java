@@ -97,9 +97,9 @@ public final class VaultBackend implements SecretBackend {
     private List<Reference> readAll(Collection<Reference> documents, String token, Map<Reference, Fetched> out) {
         Queue<Reference> denied = new ConcurrentLinkedQueue<>();
         out.putAll(reads.read(List.copyOf(documents), settings.maxConcurrentReads(), ref -> readOne(ref, token, denied),
-                Fetched::throttled, (ref, by) -> Fetched.failed(BackendException.throttled(ref, "backend "
-                        + settings.name() + " (" + http.address() + "): not asked in this poll: the server throttled "
-                        + "another read (HTTP 429)", ((Fetched.Failed) by).failure().retryAfter()))));
+                Fetched::throttled, (ref, by) -> Fetched.notAsked(ref, "backend " + settings.name() + " ("
+                        + http.address() + "): not asked in this poll: the server throttled another read (HTTP 429)",
+                        by)));
         return List.copyOf(denied);
     }
 
