@@ -37,6 +37,19 @@ public record Reference(String backend, String path, Optional<String> field) {
         return new Reference(backend, path, Optional.empty());
     }
 
+    /* equals and hashCode written out: a record's generated ones bootstrap java.lang.runtime.ObjectMethods on first
+       use, which spins some twenty method-handle classes at each start (a Reference is the first record every render
+       puts in a hash map; docs/benchmarks.md, "Levers of goal 2, third round"). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Reference r && backend.equals(r.backend) && path.equals(r.path) && field.equals(r.field);
+    }
+
+    @Override
+    public int hashCode() {
+        return (backend.hashCode() * 31 + path.hashCode()) * 31 + field.hashCode();
+    }
+
     @Override
     public String toString() {
         return backend + ":" + path + field.map(f -> "#" + f).orElse("");

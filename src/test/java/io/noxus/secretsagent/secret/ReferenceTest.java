@@ -3,7 +3,11 @@ package io.noxus.secretsagent.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,5 +48,22 @@ class ReferenceTest {
         assertThatThrownBy(() -> new Reference("vault", "a" + space + "b", Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(new Reference("vault", "a\u00a0b", Optional.empty()).path()).isEqualTo("a\u00a0b");
+    }
+
+    @Test
+    void referencesAreEqualExactlyWhenBackendPathAndFieldAre() {
+        Reference a = Reference.parse("vault:secret/app#password");
+        assertThat(a).isEqualTo(Reference.parse("vault:secret/app#password"))
+                .hasSameHashCodeAs(Reference.parse("vault:secret/app#password"))
+                .isNotEqualTo(Reference.parse("vault:secret/app#user"))
+                .isNotEqualTo(Reference.parse("vault:secret/app"))
+                .isNotEqualTo(Reference.parse("aws:secret/app#password"))
+                .isNotEqualTo(Reference.parse("vault:secret/ap#password"))
+                .isNotEqualTo("vault:secret/app#password")
+                .isNotEqualTo(null);
+        assertThat(a.document()).isEqualTo(Reference.parse("vault:secret/app"));
+        Set<Reference> set = new HashSet<>(List.of(a, Reference.parse("vault:secret/app#password"), a.document(),
+                Reference.parse("file:a#b"), Reference.parse("file:a:b")));
+        assertThat(set).hasSize(4);
     }
 }
