@@ -9,11 +9,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.noxus.secretsagent.json.JsonTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -50,14 +49,15 @@ public final class StrictYaml {
     private static final int MAX_FILE_BYTES = MAX_FILE_MIB * 1024 * 1024;
     private static final int MAX_LINE_BYTES = MAX_LINE_KIB * 1024;
 
-    private static final ObjectMapper MAPPER = YAMLMapper.builder(new CheckingFactory(YAMLFactory.builder()
-                    .loaderOptions(loaderOptions())
-                    // Checks refuses depth over MAX_DEPTH first; the parser's own limit is a backstop.
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1)
-                            .maxStringLength(MAX_FILE_BYTES).maxNameLength(MAX_FILE_BYTES).build())
-                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)))
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /* A parser factory, not a YAMLMapper: the tree is built by JsonTree, so that no ObjectMapper is set up on the
+       one-shot path (docs/benchmarks.md, "Levers of goal 2, third round"). */
+    private static final YAMLFactory FACTORY = new CheckingFactory(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            // Checks refuses depth over MAX_DEPTH first; the parser's own limit is a backstop.
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1)
+                    .maxStringLength(MAX_FILE_BYTES).maxNameLength(MAX_FILE_BYTES).build())
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION));
 
     private StrictYaml() {
     }
@@ -89,8 +89,8 @@ public final class StrictYaml {
     public static JsonNode read(Path file) throws Problem, IOException {
         byte[] bytes = readBounded(file);
         checkLines(bytes);
-        try (JsonParser parser = MAPPER.createParser(bytes)) {
-            JsonNode tree = MAPPER.readTree(parser);
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            JsonNode tree = JsonTree.read(parser);
             while (parser.nextToken() != null) {
                 // The rest of the stream: a second document (or an anchor in it) is refused by Checks.
             }

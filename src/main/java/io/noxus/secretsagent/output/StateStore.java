@@ -1,18 +1,21 @@
 package io.noxus.secretsagent.output;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noxus.secretsagent.config.OutputFormat;
 import io.noxus.secretsagent.config.OutputSpec;
-import io.noxus.secretsagent.json.Json;
+import io.noxus.secretsagent.json.JsonTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the agent remembers between runs, in its state folder: a per-host key ({@code host.key}, 0600); per output
@@ -35,10 +38,6 @@ public final class StateStore {
     public record Hold(String fingerprint, String service, String since) {
     }
 
-    private static final TypeReference<TreeMap<String, OutputRecord>> RECORDS = new TypeReference<>() {
-    };
-    private static final TypeReference<TreeMap<String, Hold>> HOLDS = new TypeReference<>() {
-    };
     private final Path dir;
     private final AtomicWriter writer;
 
@@ -63,41 +62,112 @@ public final class StateStore {
     }
 
     public Map<String, OutputRecord> load() {
-        return read("outputs.json", RECORDS);
+        return read("outputs.json", StateStore::outputRecord);
     }
 
     /** Saves the records, writing only when the bytes differ (under the render lock: also drops stale temp files). */
     public void save(Map<String, OutputRecord> records) {
         writer.removeLeftovers(List.of(spec(dir.resolve("outputs.json")), spec(dir.resolve("host.key")),
                 spec(dir.resolve("held.json"))));
-        write("outputs.json", new TreeMap<>(records));
+        write("outputs.json", new TreeMap<>(records), StateStore::tree);
     }
 
     /** Content held back, by output path. */
     public Map<String, Hold> holds() {
-        return read("held.json", HOLDS);
+        return read("held.json", StateStore::hold);
     }
 
     public void saveHolds(Map<String, Hold> holds) {
-        write("held.json", new TreeMap<>(holds));
+        write("held.json", new TreeMap<>(holds), StateStore::tree);
     }
 
-    private <T> T read(String name, TypeReference<T> type) {
+    /* The state files are read and written as JSON trees (JsonTree), not bound by an ObjectMapper: the same bytes a
+       mapper wrote (StateStoreTest compares them), without a mapper's start-up on the one-shot path. A file of another
+       shape, an unknown key included, is damaged, as it was for the mapper. */
+    private <T> Map<String, T> read(String name, Function<JsonNode, T> entry) {
         Path file = dir.resolve(name);
         try {
-            return Json.MAPPER.readValue(AtomicWriter.current(file).orElse("{}".getBytes(StandardCharsets.UTF_8)),
-                    type);
-        } catch (IOException e) {
+            JsonNode tree = JsonTree.read(AtomicWriter.current(file).orElse("{}".getBytes(StandardCharsets.UTF_8)));
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("not an object");
+            }
+            Map<String, T> entries = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                entries.put(e.getKey(), entry.apply(e.getValue()));
+            }
+            return entries;
+        } catch (IOException | IllegalArgumentException e) {
             throw new OutputException(file, "the state file is damaged; delete it (the next render rebuilds it)");
         }
     }
 
-    private void write(String name, Object value) {
+    private <T> void write(String name, Map<String, T> entries, Function<T, ObjectNode> entry) {
         Path file = dir.resolve(name);
-        byte[] bytes = Json.prettyBytes(value);
+        ObjectNode tree = JsonTree.object();
+        entries.forEach((key, value) -> tree.set(key, entry.apply(value)));
+        byte[] bytes = JsonTree.prettyBytes(tree);
         if (!AtomicWriter.current(file).map(old -> Arrays.equals(old, bytes)).orElse(false)) {
             writer.write(spec(file), bytes);
         }
+    }
+
+    private static OutputRecord outputRecord(JsonNode node) {
+        fields(node, "file", "variables");
+        JsonNode variables = node.get("variables");
+        if (variables == null || !variables.isObject()) {
+            throw new IllegalArgumentException("variables: not an object");
+        }
+        Map<String, String> fingerprints = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = variables.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            fingerprints.put(e.getKey(), text(e.getValue()));
+        }
+        return new OutputRecord(text(node.get("file")), fingerprints);
+    }
+
+    private static Hold hold(JsonNode node) {
+        fields(node, "fingerprint", "service", "since");
+        return new Hold(text(node.get("fingerprint")), text(node.get("service")), text(node.get("since")));
+    }
+
+    private static ObjectNode tree(OutputRecord record) {
+        ObjectNode node = JsonTree.object();
+        node.put("file", record.file());
+        ObjectNode variables = node.putObject("variables");
+        record.variables().forEach(variables::put);
+        return node;
+    }
+
+    private static ObjectNode tree(Hold hold) {
+        ObjectNode node = JsonTree.object();
+        node.put("fingerprint", hold.fingerprint());
+        node.put("service", hold.service());
+        node.put("since", hold.since());
+        return node;
+    }
+
+    /** An object with no key but these. */
+    private static void fields(JsonNode node, String... known) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("not an object");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            if (!List.of(known).contains(it.next())) {
+                throw new IllegalArgumentException("unknown key");
+            }
+        }
+    }
+
+    /** A string or null (absent or JSON null). */
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("not a string");
+        }
+        return node.textValue();
     }
 
     private static OutputSpec spec(Path file) {

@@ -6,6 +6,7 @@ import io.noxus.secretsagent.config.VaultBackendSettings.AppRoleAuth;
 import io.noxus.secretsagent.config.VaultBackendSettings.Auth;
 import io.noxus.secretsagent.config.VaultBackendSettings.CertAuth;
 import io.noxus.secretsagent.config.VaultBackendSettings.TokenAuth;
+import io.noxus.secretsagent.json.JsonTree;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -68,7 +69,7 @@ final class Logins {
 
         @Override
         public Lease login(VaultHttp http) {
-            ObjectNode body = VaultHttp.json().createObjectNode();
+            ObjectNode body = JsonTree.object();
             body.put("role_id", CredentialFile.read(auth.roleIdFile(), "role_id"));
             body.put("secret_id", secretId(http));
             String path = "auth/" + auth.mount() + "/login";
@@ -84,8 +85,7 @@ final class Logins {
                 String wrapping = CredentialFile.read(auth.secretIdFile(), "wrapped secret_id");
                 JsonNode answer;
                 try {
-                    answer = http.post("sys/wrapping/unwrap", Optional.of(wrapping), VaultHttp.json()
-                            .createObjectNode());
+                    answer = http.post("sys/wrapping/unwrap", Optional.of(wrapping), JsonTree.object());
                 } catch (VaultCallException e) {
                     if (e.isTransient()) {
                         throw e;
@@ -114,7 +114,7 @@ final class Logins {
     private record Certificate(CertAuth auth) implements Login {
         @Override
         public Lease login(VaultHttp http) {
-            ObjectNode body = VaultHttp.json().createObjectNode();
+            ObjectNode body = JsonTree.object();
             auth.role().ifPresent(role -> body.put("name", role));
             String path = "auth/" + auth.mount() + "/login";
             return Lease.fromAuth(loginCall(http, path, body, describe()

@@ -1,9 +1,9 @@
 package io.noxus.secretsagent.backend.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.Deadlines;
 import io.noxus.secretsagent.config.VaultBackendSettings;
+import io.noxus.secretsagent.json.JsonTree;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
@@ -23,7 +23,6 @@ import javax.net.ssl.SSLException;
  * response body.
  */
 final class VaultHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 4 * 1024 * 1024;
     private final URI address;
     private final Optional<String> namespace;
@@ -93,7 +92,7 @@ final class VaultHttp {
                 if (body.isPresent()) {
                     conn.setRequestProperty("Content-Type", "application/json");
                 }
-                Deadlines.Exchange exchange = deadline.exchange(body.isPresent() ? JSON.writeValueAsBytes(body.get())
+                Deadlines.Exchange exchange = deadline.exchange(body.isPresent() ? JsonTree.bytes(body.get())
                         : null, MAX_BODY);
                 int status = exchange.status();
                 byte[] bytes = exchange.body();
@@ -137,10 +136,10 @@ final class VaultHttp {
 
     private static JsonNode parse(String apiPath, byte[] bytes, int status) {
         if (status == 204 || bytes.length == 0) {
-            return JSON.createObjectNode();
+            return JsonTree.object();
         }
         try {
-            JsonNode node = JSON.readTree(bytes);
+            JsonNode node = JsonTree.read(bytes);
             if (node == null || !node.isObject()) {
                 throw new IOException("not an object");
             }
@@ -154,15 +153,11 @@ final class VaultHttp {
     /** An error answer as JSON, or an empty object: only read for the fields a caller picks, never kept whole. */
     private static JsonNode parseQuietly(byte[] bytes) {
         try {
-            JsonNode node = JSON.readTree(bytes);
-            return node == null ? JSON.createObjectNode() : node;
+            JsonNode node = JsonTree.read(bytes);
+            return node.isMissingNode() ? JsonTree.object() : node;
         } catch (IOException e) {
-            return JSON.createObjectNode();
+            return JsonTree.object();
         }
     }
 
-
-    static ObjectMapper json() {
-        return JSON;
-    }
 }

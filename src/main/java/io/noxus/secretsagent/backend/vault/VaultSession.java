@@ -1,6 +1,7 @@
 package io.noxus.secretsagent.backend.vault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noxus.secretsagent.json.JsonTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ final class VaultSession {
     }
 
     private String renew(Instant now) {
-        ObjectNode body = VaultHttp.json().createObjectNode();
+        ObjectNode body = JsonTree.object();
         Duration asked = lease.ttl();
         body.put("increment", asked.toSeconds() + "s");
         Lease renewed;
