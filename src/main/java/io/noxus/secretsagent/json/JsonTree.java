@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -103,6 +104,19 @@ public final class JsonTree {
             default:
                 throw new IOException("unexpected token " + token);
         }
+    }
+
+    /** Compact JSON text: what {@code JsonNode.toString()} gives, which would set up an ObjectMapper. */
+    public static String text(JsonNode tree) {
+        // A character generator, as toString() uses: the UTF-8 one writes a character beyond the BMP as an escaped
+        // surrogate pair.
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /** Compact UTF-8 JSON. */

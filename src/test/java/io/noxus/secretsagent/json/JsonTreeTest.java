@@ -38,6 +38,7 @@ class JsonTreeTest {
         assertThat(ours).isEqualTo(theirs);
         assertThat(types(ours)).isEqualTo(types(theirs));
         assertThat(JsonTree.bytes(ours)).isEqualTo(MAPPER.writeValueAsBytes(theirs));
+        assertThat(JsonTree.text(ours)).isEqualTo(theirs.toString());
         assertThat(JsonTree.prettyBytes(ours))
                 .isEqualTo(MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(theirs));
     }

@@ -1,10 +1,10 @@
 package io.noxus.secretsagent.backend.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.Deadlines;
 import io.noxus.secretsagent.config.AzureBackendSettings;
 import io.noxus.secretsagent.config.ConfigException;
+import io.noxus.secretsagent.json.JsonTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -35,7 +35,6 @@ import javax.net.ssl.TrustManagerFactory;
  * answers of any status are returned for the caller to classify.
  */
 final class AzureHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 4 * 1024 * 1024;
     private final int timeoutMillis;
     private final Optional<SSLSocketFactory> sockets;
@@ -138,10 +137,10 @@ final class AzureHttp {
 
     private static JsonNode parse(byte[] bytes) {
         try {
-            JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
-            return node == null ? JSON.createObjectNode() : node;
+            JsonNode node = JsonTree.read(bytes);
+            return node.isMissingNode() ? JsonTree.object() : node;
         } catch (IOException e) {
-            return JSON.createObjectNode();
+            return JsonTree.object();
         }
     }
 }

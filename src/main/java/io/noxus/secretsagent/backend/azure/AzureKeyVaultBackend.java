@@ -1,7 +1,6 @@
 package io.noxus.secretsagent.backend.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.backend.BackendException;
 import io.noxus.secretsagent.backend.ConcurrentReads;
 import io.noxus.secretsagent.backend.Fetched;
@@ -9,10 +8,12 @@ import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.AzureBackendSettings;
+import io.noxus.secretsagent.json.JsonTree;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ import java.util.regex.Pattern;
 public final class AzureKeyVaultBackend implements SecretBackend {
     static final String API_VERSION = "7.6";
     private static final Pattern RESOURCE = Pattern.compile("resource=\"([^\"]+)\"");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AzureBackendSettings settings;
     private final Clock clock;
@@ -310,13 +310,13 @@ public final class AzureKeyVaultBackend implements SecretBackend {
     /** The keys of a JSON object value (a string as its text, anything else as its JSON); none for other values. */
     private static Map<String, SecretValue> fields(String text) {
         try {
-            JsonNode node = JSON.readTree(text);
-            if (node == null || !node.isObject()) {
+            JsonNode node = JsonTree.read(text.getBytes(StandardCharsets.UTF_8));
+            if (!node.isObject()) {
                 return Map.of();
             }
             Map<String, SecretValue> fields = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> fields.put(e.getKey(), SecretValue.of(e.getValue().isTextual()
-                    ? e.getValue().asText() : e.getValue().toString())));
+                    ? e.getValue().asText() : JsonTree.text(e.getValue()))));
             return fields;
         } catch (IOException e) {
             return Map.of();

@@ -1,7 +1,7 @@
 package io.noxus.secretsagent.backend.azure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noxus.secretsagent.json.JsonTree;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +27,6 @@ import java.util.UUID;
  * certificate.
  */
 final class ClientAssertion {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private ClientAssertion() {
@@ -50,19 +49,19 @@ final class ClientAssertion {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(certDer));
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(keyDer));
-            ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT")
+            ObjectNode header = JsonTree.object().put("alg", "RS256").put("typ", "JWT")
                     .put("x5t", B64URL.encodeToString(MessageDigest.getInstance("SHA-1").digest(cert.getEncoded())));
-            ObjectNode claims = JSON.createObjectNode().put("aud", tokenEndpoint.toString()).put("iss", clientId)
+            ObjectNode claims = JsonTree.object().put("aud", tokenEndpoint.toString()).put("iss", clientId)
                     .put("sub", clientId).put("jti", UUID.randomUUID().toString())
                     .put("nbf", now.getEpochSecond()).put("iat", now.getEpochSecond())
                     .put("exp", now.getEpochSecond() + 600);
-            String signed = B64URL.encodeToString(JSON.writeValueAsBytes(header)) + "."
-                    + B64URL.encodeToString(JSON.writeValueAsBytes(claims));
+            String signed = B64URL.encodeToString(JsonTree.bytes(header)) + "."
+                    + B64URL.encodeToString(JsonTree.bytes(claims));
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(key);
             rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
             return signed + "." + B64URL.encodeToString(rsa.sign());
-        } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new AzureCallException(false, "the client certificate file " + pemFile + " must hold an RSA "
                     + "private key in PKCS#8 PEM (BEGIN PRIVATE KEY; openssl pkcs8 -topk8 -nocrypt) and its "
                     + "certificate (BEGIN CERTIFICATE) (" + e.getClass().getSimpleName() + ")");

@@ -8,6 +8,7 @@ import io.noxus.secretsagent.backend.RetryAfter;
 import io.noxus.secretsagent.backend.SecretBackend;
 import io.noxus.secretsagent.backend.SecretDocument;
 import io.noxus.secretsagent.config.VaultBackendSettings;
+import io.noxus.secretsagent.json.JsonTree;
 import io.noxus.secretsagent.secret.Reference;
 import io.noxus.secretsagent.secret.SecretValue;
 import java.time.Clock;
@@ -199,7 +200,7 @@ public final class VaultBackend implements SecretBackend {
             JsonNode value = e.getValue();
             if (!value.isNull()) {
                 try {
-                    fields.put(e.getKey(), SecretValue.of(value.isTextual() ? value.textValue() : value.toString()));
+                    fields.put(e.getKey(), SecretValue.of(value.isTextual() ? value.textValue() : JsonTree.text(value)));
                 } catch (IllegalArgumentException bad) {
                     throw new BackendException(ref, false, "backend " + settings.name() + ": field " + e.getKey()
                             + ": " + bad.getMessage());
