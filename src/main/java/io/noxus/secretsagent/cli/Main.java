@@ -7,52 +7,82 @@ import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** Entry point: wires the commands and maps every error to its exit code, in one place. */
-/* scope = INHERIT: every subcommand gets -h/--help and the manual-page sections below (exit status, files,
-   environment), so `noxus-secrets-agent render --help` reads like `man`. */
-@Command(name = "noxus-secrets-agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        scope = CommandLine.ScopeType.INHERIT,
-        description = "Renders scoped env files for Noxus services from secret backends.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success (render --detailed-exitcode: nothing changed)",
-            "1:error: config, usage, a failed output, action or check --backends; check --rotation: overdue or expired",
-            "2:render --detailed-exitcode: something changed"},
-        footerHeading = "%nFiles:%n",
-        footer = {"  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
-            "  /var/lib/noxus-secrets-agent          state: host key, fingerprints, lock",
-            "  /var/lib/noxus-secrets-agent/daemon.json  the daemon's last cycle (status)",
-            "",
-            "Environment:",
-            "  JAVA_HOME              the Java the launcher runs (else java on PATH)",
-            "  NOXUS_AGENT_JAVA_OPTS  extra JVM options, after the shipped ones",
-            "  NOXUS_AGENT_DEBUG      set: a stack trace on an internal error",
-            "",
-            "See also: /opt/noxus-secrets-agent/README.md and docs/,",
-            "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent"})
+/**
+ * Entry point: wires the commands and maps every error to its exit code, in one place.
+ *
+ * <p>The top command's model is built with picocli's programmatic API (see RenderCommand for why). Its scope is
+ * INHERIT: every subcommand gets -h/--help, -V/--version, --log-level and the manual-page sections below (exit status,
+ * files, environment), so that {@code noxus-secrets-agent render --help} reads like {@code man}.
+ */
 public final class Main implements Runnable {
-    /* The subcommands, in the order help lists them. Not in @Command(subcommands = ...): picocli would build every
-       command's model (reflection over each class, its options' types and converters) at each start; a run builds
-       only the one it names (commandLineFor). */
-    private static final Map<String, Supplier<Object>> COMMANDS = commands();
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /* The subcommands, in the order help lists them. Not all added up front: picocli would build every command's model
+       (reflection over each class, its options' types and converters) at each start; a run builds only the one it
+       names (commandLineFor). */
+    private static final Map<String, Function<Main, Object>> COMMANDS = commands();
+    private CommandLine.Model.CommandSpec spec;
     private final Host host;
     private org.slf4j.event.Level logLevel = org.slf4j.event.Level.INFO;
 
     /** Inherited: {@code noxus-secrets-agent --log-level debug daemon} and {@code daemon --log-level debug} both work. */
-    @CommandLine.Option(names = "--log-level", paramLabel = "error|warn|info|debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "Log lines (stderr, the journal) at this level and above; default info. Third-party "
-                    + "libraries never log below warn.")
-    void logLevel(String level) {
+    private void logLevel(String level) {
         try {
             logLevel = JournalLog.parseLevel(level);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private static CommandLine.Model.CommandSpec spec(Main main) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(main);
+        main.spec = spec;
+        spec.name("noxus-secrets-agent").versionProvider(new VersionCommand.Provider()).mixinStandardHelpOptions(true);
+        spec.usageMessage()
+                .description("Renders scoped env files for Noxus services from secret backends.")
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(exitCodes(
+                        "0:success (render --detailed-exitcode: nothing changed)",
+                        "1:error: config, usage, a failed output, action or check --backends; check --rotation: overdue"
+                                + " or expired",
+                        "2:render --detailed-exitcode: something changed"))
+                .footerHeading("%nFiles:%n")
+                .footer("  /etc/noxus-secrets-agent/config.yaml  the config (+ conf.d/*.yaml fragments)",
+                        "  /var/lib/noxus-secrets-agent          state: host key, fingerprints, lock",
+                        "  /var/lib/noxus-secrets-agent/daemon.json  the daemon's last cycle (status)",
+                        "",
+                        "Environment:",
+                        "  JAVA_HOME              the Java the launcher runs (else java on PATH)",
+                        "  NOXUS_AGENT_JAVA_OPTS  extra JVM options, after the shipped ones",
+                        "  NOXUS_AGENT_DEBUG      set: a stack trace on an internal error",
+                        "",
+                        "See also: /opt/noxus-secrets-agent/README.md and docs/,",
+                        "  journalctl -u noxus-secrets-agent, systemctl status noxus-secrets-agent");
+        spec.addOption(CommandLine.Model.OptionSpec.builder("--log-level").paramLabel("error|warn|info|debug")
+                .type(String.class).scopeType(CommandLine.ScopeType.INHERIT).hasInitialValue(false)
+                .description("Log lines (stderr, the journal) at this level and above; default info. Third-party "
+                        + "libraries never log below warn.")
+                .setter(new CommandLine.Model.ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        main.logLevel((String) value);
+                        return null;
+                    }
+                })
+                .build());
+        spec.scopeType(CommandLine.ScopeType.INHERIT);
+        return spec;
+    }
+
+    /** "code:text" pairs, as the annotation's exitCodeList takes them. */
+    private static Map<String, String> exitCodes(String... codes) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String code : codes) {
+            int colon = code.indexOf(':');
+            map.put(code.substring(0, colon), code.substring(colon + 1));
+        }
+        return map;
     }
 
     private Main(Host host) {
@@ -109,23 +139,24 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
-    private static Map<String, Supplier<Object>> commands() {
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("render", RenderCommand::new);
-        commands.put("daemon", DaemonCommand::new);
-        commands.put("check", CheckCommand::new);
-        commands.put("status", StatusCommand::new);
-        commands.put("policy", PolicyCommand::new);
-        commands.put("export", ExportCommand::new);
-        commands.put("version", VersionCommand::new);
-        commands.put("help", CommandLine.HelpCommand::new);
+    private static Map<String, Function<Main, Object>> commands() {
+        Map<String, Function<Main, Object>> commands = new LinkedHashMap<>();
+        commands.put("render", RenderCommand::spec);
+        commands.put("daemon", main -> new DaemonCommand());
+        commands.put("check", main -> new CheckCommand());
+        commands.put("status", main -> new StatusCommand());
+        commands.put("policy", main -> new PolicyCommand());
+        commands.put("export", main -> new ExportCommand());
+        commands.put("version", main -> new VersionCommand());
+        commands.put("help", main -> new CommandLine.HelpCommand());
         return Collections.unmodifiableMap(commands);
     }
 
     /** The whole command tree on the given host (also what the man pages and the completion script are made from). */
     static CommandLine commandLine(Host host) {
-        CommandLine cli = new CommandLine(new Main(host));
-        COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        Main main = new Main(host);
+        CommandLine cli = new CommandLine(spec(main));
+        COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.apply(main)));
         return cli;
     }
 
@@ -137,15 +168,16 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLineFor(Host host, String... args) {
         for (String arg : args) {
-            Supplier<Object> command = COMMANDS.get(arg);
+            Function<Main, Object> command = COMMANDS.get(arg);
             if (command == null) {
                 continue;
             }
             if (arg.equals("help")) {
                 break;
             }
-            CommandLine cli = new CommandLine(new Main(host));
-            cli.addSubcommand(arg, command.get());
+            Main main = new Main(host);
+            CommandLine cli = new CommandLine(spec(main));
+            cli.addSubcommand(arg, command.apply(main));
             return cli;
         }
         return commandLine(host);

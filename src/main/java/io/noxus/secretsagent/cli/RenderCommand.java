@@ -13,39 +13,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** {@code render}: one pass, for people and for Ansible: parse, render, act, print. */
-@Command(name = "render", description = "Fetch secrets and write every (or the named) service's files once.")
+/**
+ * {@code render}: one pass, for people and for Ansible: parse, render, act, print.
+ *
+ * <p>Its model is built here with picocli's programmatic API, not read from annotations as the other commands' are:
+ * render is the command run most often as a one-shot, and picocli reading the annotations of the top command and this
+ * one (reflection, a proxy class spun per annotation type) cost ~80M of the ~800M instructions of a render of ten
+ * secrets (docs/benchmarks.md, "Levers of goal 2, third round"). The help, the errors and the manual page are the same
+ * as the annotations gave (MainTest compares render's help with the annotated model's, kept in the test resources).
+ */
 final class RenderCommand implements Callable<Integer> {
     static final int EXIT_CHANGED = 2;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-    @CommandLine.ParentCommand
-    Main main;
-    @Mixin
-    ConfigOption config;
-    @Option(names = "--service", paramLabel = "NAME", description = "Only this service (repeatable).")
-    List<String> services = List.of();
-    @Option(names = "--dry-run", description = "Write nothing; report what would change.")
-    boolean dryRun;
-    @Option(names = "--diff", description = "Name the variables added, removed and changed, and the due actions.")
-    boolean diff;
-    @Option(names = "--no-act", description = "Write the files but do not restart, reload or signal any unit.")
-    boolean noAct;
-    @Option(names = "--output", paramLabel = "text|json", description = "Report format (default: ${DEFAULT-VALUE}).",
-            defaultValue = "text")
-    OutputMode output;
-    @Option(names = "--detailed-exitcode", description = "Exit 0 when nothing changed, 2 when something did, 1 on error.")
-    boolean detailedExitCode;
-    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for another render or the daemon (default: ${DEFAULT-VALUE}).")
-    int lockTimeoutSeconds;
+    private final Main main;
+    private CommandLine.Model.CommandSpec spec;
 
     enum OutputMode { text, json }
 
@@ -62,30 +48,69 @@ final class RenderCommand implements Callable<Integer> {
         return Json.pretty(tree);
     }
 
+    private RenderCommand(Main main) {
+        this.main = main;
+    }
+
+    /** The model of {@code render}, run by a new command object under {@code main}. */
+    static CommandLine.Model.CommandSpec spec(Main main) {
+        RenderCommand command = new RenderCommand(main);
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(command);
+        command.spec = spec;
+        spec.name("render");
+        spec.usageMessage().description("Fetch secrets and write every (or the named) service's files once.");
+        spec.addOption(ConfigOption.spec());
+        spec.addOption(OptionSpec.builder("--service").paramLabel("NAME").type(List.class)
+                .auxiliaryTypes(String.class).description("Only this service (repeatable).").build());
+        flag(spec, "--dry-run", "Write nothing; report what would change.");
+        flag(spec, "--diff", "Name the variables added, removed and changed, and the due actions.");
+        flag(spec, "--no-act", "Write the files but do not restart, reload or signal any unit.");
+        spec.addOption(OptionSpec.builder("--output").paramLabel("text|json").type(OutputMode.class)
+                .defaultValue("text").description("Report format (default: ${DEFAULT-VALUE}).").build());
+        flag(spec, "--detailed-exitcode", "Exit 0 when nothing changed, 2 when something did, 1 on error.");
+        spec.addOption(OptionSpec.builder("--lock-timeout").paramLabel("SECONDS").type(int.class).defaultValue("60")
+                .description("How long to wait for another render or the daemon (default: ${DEFAULT-VALUE}).").build());
+        return spec;
+    }
+
+    private static void flag(CommandLine.Model.CommandSpec spec, String name, String description) {
+        spec.addOption(OptionSpec.builder(name).type(boolean.class).initialValue(false).description(description)
+                .build());
+    }
+
+    /** The value an option has after parsing (its default, or its initial value, when the command line omits it). */
+    private <T> T option(String name) {
+        return spec.findOption(name).getValue();
+    }
+
     @Override
     public Integer call() {
         RenderReport report;
         List<ActionResult> acted = new ArrayList<>();
-        try (Agent agent = Agent.open(config.file, main.host())) {
-            RenderEngine.Rendering rendering = agent.render(new RenderRequest(new HashSet<>(services), dryRun,
+        List<String> services = option("--service");
+        boolean dryRun = option("--dry-run");
+        int lockTimeoutSeconds = option("--lock-timeout");
+        try (Agent agent = Agent.open(option("--config"), main.host())) {
+            RenderEngine.Rendering rendering = agent.render(new RenderRequest(
+                    services == null ? Set.of() : new HashSet<>(services), dryRun,
                     Duration.ofSeconds(lockTimeoutSeconds)));
             report = rendering.report();
-            if (!dryRun && !noAct) {
+            if (!dryRun && !this.<Boolean>option("--no-act")) {
                 for (PlannedAction planned : report.actions()) {
                     acted.add(agent.act(planned, rendering.rollback()));
                 }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputMode.json) {
+        if (option("--output") == OutputMode.json) {
             out.println(json(report, acted));
         } else {
-            ReportPrinter.render(report, diff, out);
+            ReportPrinter.render(report, option("--diff"), out);
             ReportPrinter.acted(acted, out);
         }
         if (report.failed() || acted.stream().anyMatch(a -> a.outcome().failed())) {
             return 1;
         }
-        return detailedExitCode && report.changed() ? EXIT_CHANGED : 0;
+        return this.<Boolean>option("--detailed-exitcode") && report.changed() ? EXIT_CHANGED : 0;
     }
 }

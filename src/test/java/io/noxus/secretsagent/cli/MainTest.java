@@ -51,6 +51,12 @@ class MainTest {
         return PrivateFiles.write(dir, name, text);
     }
 
+    private static String resource(String name) throws IOException {
+        try (var in = MainTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private InProcess.Run run(String... args) {
         return InProcess.run(args);
     }
@@ -257,6 +263,26 @@ class MainTest {
         assertThat(Main.commandLineFor(TestHosts.quiet(), "help", "render").getSubcommands().keySet())
                 .containsExactlyElementsOf(all);
         assertThat(Main.commandLine(TestHosts.quiet()).getSubcommands().keySet()).containsExactlyElementsOf(all);
+    }
+
+    /* The top command and render are built with picocli's programmatic API (RenderCommand says why); these files
+       hold what their annotated models printed, word for word. */
+    @Test
+    void theBuiltModelsOfTheTopCommandAndRenderPrintTheHelpTheirAnnotationsGave() throws IOException {
+        assertThat(run("render", "--help").out()).isEqualTo(resource("cli/render-help.txt"));
+        assertThat(run("--help").out()).isEqualTo(resource("cli/top-help.txt"));
+    }
+
+    @Test
+    void renderTakesEachOptionItsHelpNames() throws IOException {
+        InProcess.Run run = run("--log-level", "warn", "render", "-c", config.toString(), "--service", "api",
+                "--dry-run", "--diff", "--no-act", "--output", "json",
+                "--detailed-exitcode", "--lock-timeout", "5");
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("changed").asBoolean()).isTrue();
+        assertThat(run.out()).contains("api.env").doesNotContain("worker.env");
+        assertThat(Files.exists(dir.resolve("out/api.env"))).isFalse();
     }
 
     @Test
