@@ -17,18 +17,11 @@ trap '"$ROOT/scripts/openbao-dev.sh" stop "$work/server"; rm -rf "$work"' EXIT
 for ((i = 0; i < N; i++)); do "$BAO" kv put "secret/bench/s$i" value="v-$i-$RANDOM$RANDOM" >/dev/null; done
 printf '%s' "$BAO_TOKEN" > "$work/token"
 unset BAO_TOKEN
+# shellcheck source=scripts/bench/vault-render-config.sh
+. "$ROOT/scripts/bench/vault-render-config.sh"
 for b in before after; do
     mkdir -p "$work/$b"
-    {
-        echo "roots: [out]"
-        echo "state_dir: out/.state"
-        echo "backends:"
-        echo "  vault: {type: vault, address: \"$BAO_ADDR\", auth: {method: token, token_file: $work/token}}"
-        echo "services:"
-        echo "  backend: {role: backend, output: {path: out/backend.env, format: systemd}}"
-        echo "mappings:"
-        for ((i = 0; i < N; i++)); do echo "  - {env: S$i, ref: \"vault:secret/bench/s$i#value\", scope: global}"; done
-    } > "$work/$b/config.yaml"
+    vault_render_config "$work/$b/config.yaml" "$N" "$BAO_ADDR" "$work/token"
 done
 chmod 600 "$work/token" "$work"/*/config.yaml
 export NOXUS_AGENT_CDS=${NOXUS_AGENT_CDS:-app}   # as installed: the agent's classes archived too

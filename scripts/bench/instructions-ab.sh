@@ -23,7 +23,10 @@ eval "$("$ROOT/scripts/openbao-dev.sh" start "$work/server")"
 trap '"$ROOT/scripts/openbao-dev.sh" stop "$work/server"; rm -rf "$work"' EXIT
 for ((i = 0; i < N; i++)); do "$BAO" kv put "secret/bench/s$i" value="v-$i-$RANDOM$RANDOM" >/dev/null; done
 printf '%s' "$BAO_TOKEN" > "$work/token"
+chmod 600 "$work/token"
 unset BAO_TOKEN
+# shellcheck source=scripts/bench/vault-render-config.sh
+. "$ROOT/scripts/bench/vault-render-config.sh"
 
 # The JAVA_HOME the launcher sees: the real one's files, but bin/java runs java under callgrind.
 real_java=$(readlink -f "$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")")
@@ -41,17 +44,7 @@ chmod +x "$work/jdk/bin/java"
 
 for k in "${!builds[@]}"; do
     mkdir -p "$work/b$k"
-    {
-        echo "roots: [out]"
-        echo "state_dir: out/.state"
-        echo "backends:"
-        echo "  vault: {type: vault, address: \"$BAO_ADDR\", auth: {method: token, token_file: $work/token}}"
-        echo "services:"
-        echo "  backend: {role: backend, output: {path: out/backend.env, format: systemd}}"
-        echo "mappings:"
-        for ((i = 0; i < N; i++)); do echo "  - {env: S$i, ref: \"vault:secret/bench/s$i#value\", scope: global}"; done
-    } > "$work/b$k/config.yaml"
-    chmod 600 "$work/token" "$work/b$k/config.yaml"
+    vault_render_config "$work/b$k/config.yaml" "$N" "$BAO_ADDR" "$work/token"
     # untimed, without valgrind: the files and the build's own archive (in a folder of this run)
     (cd "$work/b$k" && NOXUS_AGENT_CDS=app NOXUS_AGENT_CDS_DIR=$work/cds$k \
         "${builds[$k]}/agent/bin/noxus-secrets-agent" render -c config.yaml --no-act >/dev/null)
