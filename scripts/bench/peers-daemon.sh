@@ -2,7 +2,10 @@
 # generate() are in place. Not meant to run alone.
 # shellcheck shell=bash disable=SC2154
 WINDOW=$RUNS
-TOOLS=(agent bao ct)
+# PEERS_DAEMONS="agent": the agent alone, the same way (its fetch without the peers' CPU beside it); the ratios are
+# then meaningless.
+read -r -a TOOLS <<< "${PEERS_DAEMONS:-agent bao ct}"
+running() { [[ " ${TOOLS[*]} " == *" $1 "* ]]; }
 declare -A pid_of token_of
 
 for tool in "${TOOLS[@]}"; do   # one token per tool: the audit log names it (auth.display_name = token-TOOL)
@@ -29,12 +32,18 @@ start_daemons() { # DIR
     sed -i 's#^  renew_token = false#  renew_token = false\n  default_lease_duration = "6s"\n  lease_renewal_threshold = 0.8333#' \
         "$d/ct.hcl"
     rm -f "$d"/agent/*.env "$d"/bao/*.env "$d"/ct/*.env
-    (cd "$d" && exec "$AGENT" daemon --config config.yaml >"$d/agent.out" 2>"$d/agent.err") &
-    pid_of[agent]=$!
-    (cd "$d" && exec "$BAO" agent -config=bao.hcl -log-level=warn >"$d/bao.out" 2>&1) &
-    pid_of[bao]=$!
-    (cd "$d" && VAULT_TOKEN=$(cat "$work/token-ct") exec "$CT" -config=ct.hcl >"$d/ct.out" 2>&1) &
-    pid_of[ct]=$!
+    if running agent; then
+        (cd "$d" && exec "$AGENT" daemon --config config.yaml >"$d/agent.out" 2>"$d/agent.err") &
+        pid_of[agent]=$!
+    fi
+    if running bao; then
+        (cd "$d" && exec "$BAO" agent -config=bao.hcl -log-level=warn >"$d/bao.out" 2>&1) &
+        pid_of[bao]=$!
+    fi
+    if running ct; then
+        (cd "$d" && VAULT_TOKEN=$(cat "$work/token-ct") exec "$CT" -config=ct.hcl >"$d/ct.out" 2>&1) &
+        pid_of[ct]=$!
+    fi
 }
 stop_daemons() {
     local t
@@ -63,7 +72,8 @@ for n in $NS; do
         sleep 0.2
     done
     sleep 15
-    for t in bao ct; do
+    for t in "${TOOLS[@]}"; do
+        [ "$t" != agent ] || continue
         cmp -s "$d/agent/backend.env" "$d/$t/backend.env" || { echo "n=$n daemon: $t's file differs from the agent's" >&2; exit 1; }
     done
     load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -90,12 +100,12 @@ for n in $NS; do
     read -r m _ <<< "$lat"
     IFS=/ read -r med[agent] med[bao] med[ct] <<< "$m"
     stop_daemons
-    j() { local -n a=$1; echo "${a[agent]}/${a[bao]}/${a[ct]}"; }
+    j() { local -n a=$1; echo "${a[agent]:-}/${a[bao]:-}/${a[ct]:-}"; }
     printf '%-5s %-16s %-22s %-22s %-18s %-14s %-18s %-18s %s\n' "$n" "$load" "$(j rss)" "$(j anon)" "$(j priv)" \
         "$(j thr)" "$(j cpu)" "$(j req)" "$lat"
     lats+=("$(printf '%-5s %-16s %-32s %-24s %-12s %-12s %-12s %-12s %-8s %s' "$n" "$(cut -d' ' -f1-3 /proc/loadavg)" "$lat" "$rf" \
         "$pf" "$fetch" "$rest" "$after" "$missed" "$inflight")")
-    r() { local -n a=$1; awk -v a="${a[agent]}" -v b="${a[bao]}" -v x="${a[ct]}" 'BEGIN {if (a > 0) printf "1 : %.2f : %.2f", b / a, x / a; else printf "0 : %s : %s", b, x}'; }
+    r() { local -n a=$1; awk -v a="${a[agent]:-0}" -v b="${a[bao]:-0}" -v x="${a[ct]:-0}" 'BEGIN {if (a > 0) printf "1 : %.2f : %.2f", b / a, x / a; else printf "0 : %s : %s", b, x}'; }
     ratios+=("$(printf '%-5s | %s | %s | %s | %s | %s | %s | %s' "$n" "$(r rss)" "$(r anon)" "$(r thr)" "$(r cpu)" "$(r req)" "$(r med)" "$(r rfm)")")
 done
 echo
