@@ -20,12 +20,15 @@
 # (poll_interval_seconds: 5, poll_jitter: 0), `bao agent` without exit_after_auth (template_config
 # static_secret_render_interval: KV v2 secrets have no lease, so this is how often it re-reads them) and
 # consul-template without -once (vault default_lease_duration + lease_renewal_threshold: a secret without a lease is
-# re-read after default_lease_duration x (threshold +- 0.05), consul-template's dependency/vault_common.go
-# leaseCheckWait; bao agent keeps the 0.9 threshold). Each peer's interval is set so its MEAN period is 5 s.
+# re-read after int(default_lease_duration in s) x (threshold +- 0.05), consul-template's dependency/vault_common.go
+# leaseCheckWait; bao agent keeps the 0.9 threshold). consul-template's mean period is 5 s (6 s x 0.8333); bao
+# agent's 4.5 s (5 s x 0.9: whole seconds times 0.9 cannot make 5 s).
 # After the first files (checked byte-identical) and 15 s, an idle WINDOW: CPU (utime+stime of the process) and
 # requests per 5 s cycle; then RSS, private (anonymous) RSS = RssAnon of /proc/PID/status, Private_Clean+
-# Private_Dirty of smaps_rollup, threads; then CHANGES changes of one random secret at a random moment: the time
-# until each tool's file holds the new value (median, max).
+# Private_Dirty of smaps_rollup, threads; then CHANGES changes of one random secret at a random moment
+# (scripts/bench/change-latency.py): change->file, the time until each tool's file holds the new value (median, max:
+# poll phase + reaction), and read->file, from the tool's first read of that secret after the change (audit log) to
+# the file (median/p90: the reaction alone, the phase removed), with the agent's poll->file and its parts.
 # Installs its tools (scripts/install-test-tools.sh consul-template: the test tools + consul-template), builds the
 # jar (mvn -q -DskipTests package) unless --no-build, starts OpenBao on a free 127.0.0.1 port, stops it at the end.
 set -euo pipefail
