@@ -195,7 +195,7 @@ for k in "${!names[@]}"; do
     fi
     # private memory by address range (daemon-smaps.sh: heap, code cache, metaspace, archive, malloc, other)
     if command -v jcmd >/dev/null 2>&1; then
-        "$ROOT/scripts/bench/daemon-smaps.sh" "$p" | awk '{v = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); printf "%s%s %.1f", sep, $0, v / 1024; sep = ", "} END {print " MB"}' \
+        "$ROOT/scripts/bench/daemon-smaps.sh" "$p" | awk '{v = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); printf "%s%s %.1f", sep, $0, v / 1000; sep = ", "} END {print " MB"}' \
             | sed 's/^/anonymous by range: /'
     fi
     # a variant with -Xlog:class+load=info:file=classload.log (relative: its own folder): classes loaded, of them
