@@ -1,6 +1,8 @@
 #!/bin/sh
 # Records target/classes.lst: the classes a render, a check, a status and a few daemon cycles of the bundled example
-# load, and two renders through the vault backend against a throw-away OpenBao (when the test tools are installed).
+# load, two renders through each of the vault, aws-secrets-manager and azure-key-vault backends against throw-away
+# test servers (OpenBao and moto when the test tools are installed; the project's Azure test server), and a few
+# daemon cycles through azure-key-vault.
 # Run by `mvn package` (exec-maven-plugin) after the jar is built; the launcher turns the list into a CDS archive
 # for the JVM of the host it runs on (an archive only works with the JVM build that made it, so none is shipped).
 # The example's unit actions become /bin/true commands: training acts (the action code is loaded) on nothing.
@@ -18,29 +20,40 @@ printf 'daemon:\n  poll_interval_seconds: 1\n  poll_jitter: 0\n  settle_seconds:
 chmod 600 "$work/cfg/"*
 cfg=$work/cfg/config.yaml
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# train_opts: JVM options of the training runs only (test servers' name resolution and trust), never the launcher's:
+# the list records class names, not options.
+train_opts=
 run() {
     list=$1; shift
-    "$java" -Xshare:off -XX:DumpLoadedClassList="$work/$list.lst" -XX:+UseSerialGC -jar "$target/noxus-secrets-agent.jar" "$@"
+    # shellcheck disable=SC2086
+    "$java" -Xshare:off -XX:DumpLoadedClassList="$work/$list.lst" -XX:+UseSerialGC $train_opts \
+        -jar "$target/noxus-secrets-agent.jar" "$@"
 }
+# A daemon until its state file (STATE, daemon.json) counts 3 cycles, then stopped: run_daemon LIST CONFIG STATE.
+# Not through run(): `run … &` would fork a subshell, and $! would be the subshell, not the JVM to stop.
+run_daemon() {
+    # shellcheck disable=SC2086
+    "$java" -Xshare:off -XX:DumpLoadedClassList="$work/$1.lst" -XX:+UseSerialGC $train_opts \
+        -jar "$target/noxus-secrets-agent.jar" daemon -c "$2" >/dev/null 2>&1 &
+    pid=$!
+    i=0
+    until grep -qs '"cycles" : [3-9]' "$3"; do
+        i=$((i + 1))
+        if [ "$i" -gt 300 ] || ! kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            echo "train.sh: the daemon ($1) did not complete 3 cycles" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    kill -TERM "$pid"
+    { wait "$pid"; } 2>/dev/null || true
+}
+
 run render render -c "$cfg" --diff --output json >/dev/null
 run render2 render -c "$cfg" --no-act >/dev/null
 run check check -c "$cfg" --backends >/dev/null
-# Not through run(): `run … &` would fork a subshell, and $! would be the subshell, not the JVM to stop.
-"$java" -Xshare:off -XX:DumpLoadedClassList="$work/daemon.lst" -XX:+UseSerialGC -jar "$target/noxus-secrets-agent.jar" \
-    daemon -c "$cfg" >/dev/null 2>&1 &
-pid=$!
-i=0
-until grep -qs '"cycles" : [3-9]' "$work/out/.state/daemon.json"; do
-    i=$((i + 1))
-    if [ "$i" -gt 300 ] || ! kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        echo "train.sh: the daemon did not complete 3 cycles" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-kill -TERM "$pid"
-{ wait "$pid"; } 2>/dev/null || true
+run_daemon daemon "$cfg" "$work/out/.state/daemon.json"
 run status status -c "$cfg" >/dev/null
 run version version >/dev/null
 # A render through the vault backend (token auth, KV v2 with its mount looked up, field and bulk references, systemd
@@ -140,8 +153,81 @@ EOF
 else
     echo "train.sh: no .tools/moto-venv (scripts/install-test-tools.sh) or no python3: class list trained without an aws render" >&2
 fi
+# A render through the azure-key-vault backend (a client secret's token from Microsoft Entra, then Key Vault: a
+# secret, a JSON property, a bulk by name prefix), twice, then a few daemon cycles, against a throw-away
+# tools/azure-test-server (python3 standard library and openssl: HTTPS with its own test CA on a free 127.0.0.1 port).
+# The test-only settings stay in this script, never in the launcher: the vault and login names (real Azure names, so
+# the agent's name checks stay on) resolve to 127.0.0.1 through src/test/resources/azure-test-hosts
+# (-Djdk.net.hosts.file, an option of these training JVMs only); the renders trust the test CA through the
+# backend's own ca_file, the daemon (configured without ca_file, as most hosts are) through a throw-away trust
+# store (-Djavax.net.ssl.trustStore), so the JDK's default trust path is in the list too. Skipped, like the others,
+# when the server, python3, openssl or keytool is missing.
+azure_lists=
+azure_server=tools/azure-test-server/azure_test_server.py
+keytool=${JAVA_HOME:+$JAVA_HOME/bin/}keytool
+if [ -f "$azure_server" ] && command -v python3 >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 \
+        && command -v "$keytool" >/dev/null 2>&1; then
+    tenant=7e1d2c3b-0000-4000-8000-00000000c0de
+    mkdir -p "$work/azure-server" "$work/azure"
+    python3 - "$work/azure-server.json" "$tenant" <<'PY'
+import json, sys
+json.dump({"tenant": sys.argv[2], "vaults": ["noxus-test"], "clients": {"train": {"secret": "train-secret"}},
+           "secrets": {"database-url": [{"value": "postgres://train@db/noxus"}],
+                       "platform": [{"value": json.dumps({"openai_key": "train-o"})}],
+                       "workers-weather": [{"value": "train-w"}], "workers-search": [{"value": "train-s"}]}},
+          open(sys.argv[1], "w"))
+PY
+    python3 "$azure_server" --dir "$work/azure-server" --config "$work/azure-server.json" >"$work/azure.log" 2>&1 &
+    azure_pid=$!
+    trap 'kill "$azure_pid" 2>/dev/null || true' EXIT
+    i=0
+    until [ -s "$work/azure-server/ready.json" ]; do
+        i=$((i + 1))
+        if [ "$i" -gt 150 ] || ! kill -0 "$azure_pid" 2>/dev/null; then
+            echo "train.sh: the Azure test server did not start; see $work/azure.log" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    port=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["https_port"])' "$work/azure-server/ready.json")
+    printf 'train-secret\n' > "$work/azure/client-secret"
+    for ca in with-ca no-ca; do
+        {
+            echo "roots: [out]"
+            echo "state_dir: out/.state"
+            echo "backends:"
+            echo "  azure: {type: azure-key-vault, vault_url: \"https://noxus-test.vault.azure.net:$port\","
+            echo "          authority_host: \"https://login.microsoftonline.com:$port\","
+            [ "$ca" = no-ca ] || echo "          ca_file: \"$work/azure-server/ca.pem\","
+            echo "          client_secret: {tenant_id: $tenant, client_id: train, secret_file: client-secret}}"
+            echo "services:"
+            echo "  backend: {role: backend, output: {path: out/backend.env, format: systemd}}"
+            echo "  worker: {role: worker, pool: general, output: {path: out/worker.env, format: dotenv}}"
+            echo "mappings:"
+            echo "  - {env: DATABASE_URL, ref: \"azure:database-url\", scope: global}"
+            echo "  - {env: OPENAI_KEY, ref: \"azure:platform#openai_key\", scope: \"service:backend\"}"
+            echo "  - {bulk: \"azure:workers-*\", prefix: W_, transform: upper, scope: workers}"
+            echo "daemon: {poll_interval_seconds: 1, poll_jitter: 0, settle_seconds: 0, ready_grace_seconds: 1}"
+        } > "$work/azure/$ca.yaml"
+    done
+    chmod 600 "$work/azure/"*
+    "$keytool" -importcert -noprompt -alias train -file "$work/azure-server/ca.pem" -keystore "$work/azure/trust.p12" \
+        -storetype PKCS12 -storepass train-trust >/dev/null 2>&1
+    train_opts="-Djdk.net.hosts.file=$(pwd)/src/test/resources/azure-test-hosts"
+    run azure-render render -c "$work/azure/with-ca.yaml" --diff --output json >/dev/null
+    run azure-render2 render -c "$work/azure/with-ca.yaml" >/dev/null
+    train_opts="$train_opts -Djavax.net.ssl.trustStore=$work/azure/trust.p12 -Djavax.net.ssl.trustStorePassword=train-trust"
+    run_daemon azure-daemon "$work/azure/no-ca.yaml" "$work/azure/out/.state/daemon.json"
+    train_opts=
+    kill "$azure_pid" 2>/dev/null || true
+    { wait "$azure_pid"; } 2>/dev/null || true
+    trap - EXIT
+    azure_lists="$work/azure-render.lst $work/azure-render2.lst $work/azure-daemon.lst"
+else
+    echo "train.sh: no tools/azure-test-server, python3, openssl or keytool: class list trained without an azure render" >&2
+fi
 # One list, first occurrence kept (the order is the load order, which the archive dump follows).
 # shellcheck disable=SC2086
 awk '!seen[$0]++' "$work/render.lst" "$work/render2.lst" "$work/check.lst" "$work/daemon.lst" "$work/status.lst" \
-    "$work/version.lst" $vault_lists $aws_lists > "$target/classes.lst"
+    "$work/version.lst" $vault_lists $aws_lists $azure_lists > "$target/classes.lst"
 rm -rf "$work"

@@ -6,6 +6,11 @@
 # variants side by side against the same servers, so they see the same load:
 #   VARIANT = name:ENV=VALUE,ENV=VALUE:JVM options appended (NOXUS_AGENT_JAVA_OPTS; a later option wins)
 #   e.g. base::   arena2:MALLOC_ARENA_MAX=2:   nocds:NOXUS_AGENT_CDS=off:   xss256:MALLOC_ARENA_MAX=2:-Xss256k
+#   MEMORY_DIST=DIR among a variant's ENV: that variant runs the build copy in DIR (made from this build if missing;
+#   e.g. a copy with another target/classes.lst or launcher); -Xlog:class+load=info:file=classload.log among its
+#   options: the end counts the classes loaded from outside the class archive
+#   MEMORY_BACKENDS=file+vault+aws+azure (the default) among a variant's ENV: only those backends and their mappings
+#   in that variant's config (what each backend type costs)
 # Every EVERY cycles (state file count) it prints per variant: RssAnon (private anonymous RSS, /proc/PID/status),
 # Private = Private_Clean + Private_Dirty (smaps_rollup), RssFile, Threads; at the end the thread names and, for a
 # variant with -XX:NativeMemoryTracking=summary, jcmd VM.native_memory summary (committed KB per category).
@@ -38,14 +43,23 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # ---- a copy of the build: rebuilding meanwhile does not disturb the run. MEMORY_DIST=DIR keeps it in DIR (made if
 # missing), so that a later run finds the same CDS archive there (e.g. a dynamic archive made on top of it by a
 # variant with -XX:ArchiveClassesAtExit=DIR/dyn.jsa, used by the next run's -XX:SharedArchiveFile=STATIC:DIR/dyn.jsa)
+# A variant can name its own copy with MEMORY_DIST=DIR among its ENV (e.g. a copy whose target/classes.lst another
+# train.sh recorded, or whose launcher differs): used as it is when it holds a jar, else made from this build.
 dist=${MEMORY_DIST:-$work/dist}
-if [ ! -f "$dist/target/noxus-secrets-agent.jar" ]; then
-    mkdir -p "$dist/agent/bin" "$dist/target"
-    cp agent/bin/noxus-secrets-agent "$dist/agent/bin/"
-    cp -r target/noxus-secrets-agent.jar target/lib "$dist/target/"
-    [ ! -f target/classes.lst ] || cp target/classes.lst "$dist/target/"
-fi
-"$dist/agent/bin/noxus-secrets-agent" --version >/dev/null   # builds the CDS archive once, not in every variant
+make_dist() { # DIR
+    if [ ! -f "$1/target/noxus-secrets-agent.jar" ]; then
+        mkdir -p "$1/agent/bin" "$1/target"
+        cp agent/bin/noxus-secrets-agent "$1/agent/bin/"
+        cp -r target/noxus-secrets-agent.jar target/lib "$1/target/"
+        [ ! -f target/classes.lst ] || cp target/classes.lst "$1/target/"
+    fi
+    "$1/agent/bin/noxus-secrets-agent" --version >/dev/null   # builds the CDS archive once, not in every variant
+}
+make_dist "$dist"
+for v in "$@"; do
+    IFS=: read -r _ envs _ <<< "$v"
+    case ",$envs" in *,MEMORY_DIST=*) d=${envs#*MEMORY_DIST=}; make_dist "${d%%,*}" ;; esac
+done
 
 # ---- OpenBao dev ----
 bport=$(free_port)
@@ -91,17 +105,21 @@ printf 'bench-secret\n' > "$work/client-secret"; chmod 600 "$work/client-secret"
 printf 'AUTH_SECRET: file-secret\nOTHER: other\n' > "$work/secrets.yaml"; chmod 600 "$work/secrets.yaml"
 
 # ---- one config per variant ----
-config() { # DIR
+config() { # DIR BACKENDS (file+vault+aws+azure or a part)
+    local b=+$2+
     {
         echo "roots: [out]"
         echo "state_dir: out/.state"
         echo "backends:"
         echo "  file: {type: file, path: $work/secrets.yaml}"
-        echo "  vault: {type: vault, address: \"$BAO_ADDR\", auth: {method: token, token_file: $work/token}}"
-        echo "  aws: {type: aws-secrets-manager, region: us-east-1, endpoint: \"http://127.0.0.1:$mport\"}"
+        case $b in *+vault+*)
+        echo "  vault: {type: vault, address: \"$BAO_ADDR\", auth: {method: token, token_file: $work/token}}" ;; esac
+        case $b in *+aws+*)
+        echo "  aws: {type: aws-secrets-manager, region: us-east-1, endpoint: \"http://127.0.0.1:$mport\"}" ;; esac
+        case $b in *+azure+*)
         echo "  azure: {type: azure-key-vault, vault_url: \"https://noxus-test.vault.azure.net:$aport\","
         echo "          ca_file: \"$work/azure/ca.pem\", authority_host: \"https://login.microsoftonline.com:$aport\","
-        echo "          client_secret: {tenant_id: $tenant, client_id: bench, secret_file: $work/client-secret}}"
+        echo "          client_secret: {tenant_id: $tenant, client_id: bench, secret_file: $work/client-secret}}" ;; esac
         echo "services:"
         echo "  backend: {role: backend, output: {path: out/backend.env, format: systemd}}"
         echo "  worker: {role: worker, pool: general, output: {path: out/worker.env, format: systemd}}"
@@ -109,9 +127,9 @@ config() { # DIR
         echo "  - {env: AUTH_SECRET, ref: \"file:AUTH_SECRET\", scope: global}"
         echo "  - {env: OTHER, ref: \"file:OTHER\", scope: workers}"
         for i in $(seq 0 9); do
-            echo "  - {env: V$i, ref: \"vault:secret/mem/s$i#value\", scope: global}"
-            echo "  - {env: A$i, ref: \"aws:mem/s$i#value\", scope: \"service:backend\"}"
-            echo "  - {env: Z$i, ref: \"azure:mem-s$i\", scope: workers}"
+            case $b in *+vault+*) echo "  - {env: V$i, ref: \"vault:secret/mem/s$i#value\", scope: global}" ;; esac
+            case $b in *+aws+*) echo "  - {env: A$i, ref: \"aws:mem/s$i#value\", scope: \"service:backend\"}" ;; esac
+            case $b in *+azure+*) echo "  - {env: Z$i, ref: \"azure:mem-s$i\", scope: workers}" ;; esac
         done
         echo "daemon: {poll_interval_seconds: 1, poll_jitter: 0}"
     } > "$1/config.yaml"
@@ -123,13 +141,16 @@ for v in "$@"; do
     IFS=: read -r name envs jopts <<< "$v"
     d=$work/v-$name
     mkdir -p "$d"
-    config "$d"
+    backends=file+vault+aws+azure
+    case ",$envs" in *,MEMORY_BACKENDS=*) backends=${envs#*MEMORY_BACKENDS=}; backends=${backends%%,*} ;; esac
+    config "$d" "$backends"
     (
         cd "$d"
         IFS=, read -ra kv <<< "$envs"
+        MEMORY_DIST=$dist
         for e in "${kv[@]}"; do [ -z "$e" ] || export "${e?}"; done
         export NOXUS_AGENT_JAVA_OPTS="-Djdk.net.hosts.file=$ROOT/src/test/resources/azure-test-hosts $jopts"
-        exec "$dist/agent/bin/noxus-secrets-agent" daemon --config config.yaml >audit.log 2>err.log
+        exec "$MEMORY_DIST/agent/bin/noxus-secrets-agent" daemon --config config.yaml >audit.log 2>err.log
     ) &
     pids+=($!); dpids+=($!); names+=("$name")
 done
@@ -161,7 +182,7 @@ while :; do
 done
 for k in "${!names[@]}"; do
     p=${dpids[$k]}
-    echo "== ${names[$k]}: $(tr '\0' ' ' < "/proc/$p/cmdline" | sed 's/ -jar.*//; s/^[^ ]* //')"
+    echo "== ${names[$k]}: $(tr '\0' ' ' < "/proc/$p/cmdline" | sed 's/ -cp .*//; s/^[^ ]* //')"
     echo "threads: $(for t in /proc/$p/task/*; do cat "$t/comm"; done | sort | uniq -c | awk '{printf "%s%s", sep, $2 ($1 > 1 ? "x" $1 : ""); sep=", "}')"
     grep -E '^(VmRSS|VmHWM|RssAnon|RssFile)' "/proc/$p/status" | tr -s ' \t' ' ' | paste -sd' '
     # the CDS archive's mappings: resident, and of it anonymous (written or relocated pages: private, not shared)
@@ -171,6 +192,17 @@ for k in "${!names[@]}"; do
         jcmd "$p" VM.native_memory summary | sed -n 's/^-  *\([A-Za-z ]*\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1 \2/p' \
             | awk '{c=$NF; $NF=""; printf "  %-28s %8d KB committed\n", $0, c}'
         jcmd "$p" VM.native_memory summary | grep -E '^Total'
+    fi
+    # private memory by address range (daemon-smaps.sh: heap, code cache, metaspace, archive, malloc, other)
+    if command -v jcmd >/dev/null 2>&1; then
+        "$ROOT/scripts/bench/daemon-smaps.sh" "$p" | awk '{v = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); printf "%s%s %.1f", sep, $0, v / 1000; sep = ", "} END {print " MB"}' \
+            | sed 's/^/anonymous by range: /'
+    fi
+    # a variant with -Xlog:class+load=info:file=classload.log (relative: its own folder): classes loaded, of them
+    # from the class archive
+    if [ -f "$work/v-${names[$k]}/classload.log" ]; then
+        awk '/ source: / {n++} /source: shared objects file/ {s++} END {printf "classes loaded %d, from the archive %d, from outside it %d\n", n, s, n - s}' \
+            "$work/v-${names[$k]}/classload.log"
     fi
     # whether the file outputs hold the values (the daemon works)
     grep -c '^' "$work/v-${names[$k]}/out/backend.env" | sed 's/^/backend.env lines: /'
