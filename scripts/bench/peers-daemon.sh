@@ -2,6 +2,9 @@
 # generate() are in place. Not meant to run alone.
 # shellcheck shell=bash disable=SC2154
 WINDOW=$RUNS
+# PEERS_WARMUP=SECONDS (default 15): how long the daemons run after their first files before the idle window. A JVM
+# still compiles (C1) in its first minutes, which the first window counts as idle CPU; 240 shows the steady state.
+WARMUP=${PEERS_WARMUP:-15}
 # PEERS_DAEMONS="agent": the agent alone, the same way (its fetch without the peers' CPU beside it); the ratios are
 # then meaningless.
 read -r -a TOOLS <<< "${PEERS_DAEMONS:-agent bao ct}"
@@ -53,7 +56,7 @@ stop_daemons() {
 }
 trap 'stop_daemons; [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; [ -n "${PEERS_KEEP:-}" ] || rm -rf "$work"' EXIT
 
-echo "daemons side by side, 5 s period, idle window ${WINDOW} s, $CHANGES changes; agent / bao agent / consul-template"
+echo "daemons side by side, 5 s period, idle window ${WINDOW} s after ${WARMUP} s, $CHANGES changes; agent / bao agent / consul-template"
 printf '%-5s %-16s %-22s %-22s %-18s %-14s %-18s %-18s %s\n' N load "RSS kB" "private (anon) kB" \
     "Private kB" threads "CPU ms/cycle" "requests/cycle" "change->file ms med (max)"
 ratios=()
@@ -71,7 +74,7 @@ for n in $NS; do
         [ "$ok" = 0 ] || break
         sleep 0.2
     done
-    sleep 15
+    sleep "$WARMUP"
     for t in "${TOOLS[@]}"; do
         [ "$t" != agent ] || continue
         cmp -s "$d/agent/backend.env" "$d/$t/backend.env" || { echo "n=$n daemon: $t's file differs from the agent's" >&2; exit 1; }
