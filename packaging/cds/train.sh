@@ -49,6 +49,18 @@ run_daemon() {
     kill -TERM "$pid"
     { wait "$pid"; } 2>/dev/null || true
 }
+# Two renders of one config (LIST-render, LIST-render2): the first with the JSON report and the diff, the second
+# plain, as Ansible runs it.
+run_renders() {
+    run "$1-render" render -c "$2" --diff --output json >/dev/null
+    run "$1-render2" render -c "$2" >/dev/null
+}
+# Stops a throw-away test server started with its kill in the EXIT trap, and clears the trap.
+stop_server() {
+    kill "$1" 2>/dev/null || true
+    { wait "$1"; } 2>/dev/null || true
+    trap - EXIT
+}
 
 run render render -c "$cfg" --diff --output json >/dev/null
 run render2 render -c "$cfg" --no-act >/dev/null
@@ -95,11 +107,8 @@ mappings:
   - {bulk: "vault:secret/train/custom-nodes", prefix: NODE_, transform: upper, scope: workers}
 EOF
     chmod 600 "$work/vault/"*
-    run vault-render render -c "$work/vault/config.yaml" --diff --output json >/dev/null
-    run vault-render2 render -c "$work/vault/config.yaml" >/dev/null
-    kill "$bao_pid" 2>/dev/null || true
-    { wait "$bao_pid"; } 2>/dev/null || true
-    trap - EXIT
+    run_renders vault "$work/vault/config.yaml"
+    stop_server "$bao_pid"
     vault_lists="$work/vault-render.lst $work/vault-render2.lst"
 else
     echo "train.sh: no .tools/bin/bao (scripts/install-test-tools.sh) or no python3: class list trained without a vault render" >&2
@@ -144,11 +153,8 @@ mappings:
 EOF
     chmod 600 "$work/aws/config.yaml"
     export AWS_ACCESS_KEY_ID=AKIATRAIN00000000000 AWS_SECRET_ACCESS_KEY=train AWS_EC2_METADATA_DISABLED=true
-    run aws-render render -c "$work/aws/config.yaml" --diff --output json >/dev/null
-    run aws-render2 render -c "$work/aws/config.yaml" >/dev/null
-    kill "$moto_pid" 2>/dev/null || true
-    { wait "$moto_pid"; } 2>/dev/null || true
-    trap - EXIT
+    run_renders aws "$work/aws/config.yaml"
+    stop_server "$moto_pid"
     aws_lists="$work/aws-render.lst $work/aws-render2.lst"
 else
     echo "train.sh: no .tools/moto-venv (scripts/install-test-tools.sh) or no python3: class list trained without an aws render" >&2
@@ -214,14 +220,11 @@ PY
     "$keytool" -importcert -noprompt -alias train -file "$work/azure-server/ca.pem" -keystore "$work/azure/trust.p12" \
         -storetype PKCS12 -storepass train-trust >/dev/null 2>&1
     train_opts="-Djdk.net.hosts.file=$(pwd)/src/test/resources/azure-test-hosts"
-    run azure-render render -c "$work/azure/with-ca.yaml" --diff --output json >/dev/null
-    run azure-render2 render -c "$work/azure/with-ca.yaml" >/dev/null
+    run_renders azure "$work/azure/with-ca.yaml"
     train_opts="$train_opts -Djavax.net.ssl.trustStore=$work/azure/trust.p12 -Djavax.net.ssl.trustStorePassword=train-trust"
     run_daemon azure-daemon "$work/azure/no-ca.yaml" "$work/azure/out/.state/daemon.json"
     train_opts=
-    kill "$azure_pid" 2>/dev/null || true
-    { wait "$azure_pid"; } 2>/dev/null || true
-    trap - EXIT
+    stop_server "$azure_pid"
     azure_lists="$work/azure-render.lst $work/azure-render2.lst $work/azure-daemon.lst"
 else
     echo "train.sh: no tools/azure-test-server, python3, openssl or keytool: class list trained without an azure render" >&2
