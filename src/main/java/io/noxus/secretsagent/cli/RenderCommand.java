@@ -23,9 +23,10 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>Its model is built here with picocli's programmatic API, not read from annotations as the other commands' are:
  * render is the command run most often as a one-shot, and picocli reading the annotations of the top command and this
- * one (reflection, a proxy class spun per annotation type) cost ~80M of the ~800M instructions of a render of ten
- * secrets (docs/benchmarks.md, "Levers of goal 2, third round"). The help, the errors and the manual page are the same
- * as the annotations gave (MainTest compares render's help with the annotated model's, kept in the test resources).
+ * one (reflection, a proxy class spun per annotation type) cost ~50M of the ~790M instructions of a render of ten
+ * secrets (docs/benchmarks.md, "Levers of goal 2, third round"). The help, the errors, the manual pages and the
+ * completion script are the same as the annotations gave (MainTest compares the help with the annotated model's,
+ * kept in the test resources).
  */
 final class RenderCommand implements Callable<Integer> {
     static final int EXIT_CHANGED = 2;
