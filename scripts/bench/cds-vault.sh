@@ -6,6 +6,8 @@
 # (copy them after `mvn -DskipTests package` of each commit); each builds its own archive in its target/cds/.
 #   scripts/bench/cds-vault.sh BEFORE_DIR AFTER_DIR [N=10] [RUNS=9]     (needs scripts/install-test-tools.sh)
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 before=$(cd "$1" && pwd); after=$(cd "$2" && pwd)
 N=${3:-10}
@@ -38,14 +40,9 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 0; r < RUNS; r++)); do
     order="before after"; [ $((r % 2)) = 1 ] && order="after before"
     for b in $order; do
-        s=$(date +%s%N)
-        /usr/bin/time -f '%U %S' -o "$work/time" bash -c "$(declare -f agent); before=$before after=$after work=$work; agent $b"
-        e=$(date +%s%N)
-        read -r u sy < "$work/time"
-        echo "$b $(( (e - s) / 1000000 )) $(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%d", (u + s) * 1000}')" >> "$work/results"
+        timed_run "$work/results" "$b" bash "$(declare -f agent); before=$before after=$after work=$work; agent $b"
     done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 for b in before after; do
     echo "$b: N=$N, $RUNS runs interleaved, median wall $(awk -v b=$b '$1 == b {print $2}' "$work/results" | median) ms, median CPU $(awk -v b=$b '$1 == b {print $3}' "$work/results" | median) ms; runs (ms): $(awk -v b=$b '$1 == b {printf "%s ", $2}' "$work/results")"
 done

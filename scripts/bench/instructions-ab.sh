@@ -10,6 +10,8 @@
 # for cds-vault.sh. Prints per build the median and each run's count, in millions. A run takes 20-60 s.
 # Needs valgrind (apt-get install valgrind) and scripts/install-test-tools.sh. A benchmark, not a test.
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 N=${1:?N}; RUNS=${2:?RUNS}; shift 2
 [ $# -gt 0 ] || { echo "usage: $0 N RUNS BUILD..." >&2; exit 1; }
@@ -59,7 +61,6 @@ for ((r = 0; r < RUNS; r++)); do
         echo "$k $((ir / 1000000))" >> "$work/results"
     done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 for k in "${!builds[@]}"; do
     echo "${builds[$k]}: N=$N, median $(awk -v k="$k" '$1 == k {print $2}' "$work/results" | median)M instructions;" \
         "runs: $(awk -v k="$k" '$1 == k {printf "%sM ", $2}' "$work/results")"

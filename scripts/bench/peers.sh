@@ -32,6 +32,8 @@
 # Installs its tools (scripts/install-test-tools.sh consul-template: the test tools + consul-template), builds the
 # jar (mvn -q -DskipTests package) unless --no-build, starts OpenBao on a free 127.0.0.1 port, stops it at the end.
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 build=1
@@ -167,7 +169,6 @@ run_tool() {
     echo "$tool $(( (end - start) / 1000000 )) $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%d", (u + s) * 1000}') $m $((r1 - r0))" >> "$d/results"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 col() { awk -v t="$2" -v c="$3" '$1 == t {print $c}' "$1/results" | median; }
 
 echo "java: $(java -version 2>&1 | head -n1); $("$BAO" version); $("$CT" -version 2>&1); cpus: $(nproc)"

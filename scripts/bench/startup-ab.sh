@@ -6,6 +6,8 @@
 #   scripts/bench/startup-ab.sh RUNS 'A|NOXUS_AGENT_CDS=off agent/bin/noxus-secrets-agent render -c cfg.yaml' 'B|...'
 # Run it from the folder the commands expect (their relative paths). A benchmark, not a test.
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 runs=$1; shift
 names=(); cmds=()
 for v in "$@"; do names+=("${v%%|*}"); cmds+=("${v#*|}"); done
@@ -17,14 +19,9 @@ n=${#cmds[@]}
 for ((r = 0; r < runs; r++)); do
     for ((k = 0; k < n; k++)); do
         i=$(( (k + r) % n ))
-        s=$(date +%s%N)
-        /usr/bin/time -f '%U %S' -o "$work/time" sh -c "${cmds[$i]}" >/dev/null 2>&1
-        e=$(date +%s%N)
-        read -r u sy < "$work/time"
-        echo "$i $(( (e - s) / 1000000 )) $(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%d", (u + s) * 1000}')" >> "$work/results"
+        timed_run "$work/results" "$i" sh "${cmds[$i]}" >/dev/null 2>&1
     done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 for ((i = 0; i < n; i++)); do
     printf '%-28s median wall %5s ms  CPU %5s ms   wall runs: %s\n' "${names[$i]}" \
         "$(awk -v i=$i '$1 == i {print $2}' "$work/results" | median)" \

@@ -6,6 +6,8 @@
 # output format class), the rest (state, report, exit: until the last class; wall time measured outside).
 #   scripts/bench/startup-phases.sh RUNS 'agent/bin/noxus-secrets-agent render -c config.yaml --no-act'
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 runs=$1; cmd=$2
 work=$(mktemp -d /tmp/nsa-bench-phases.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -23,7 +25,6 @@ for ((r = 0; r < runs; r++)); do
     line="$line $(tail -1 "$work/cl" | sed 's/^\[\([0-9]*\)ms\].*/\1/') $(grep -c 'source:' "$work/cl")"
     echo "$line" >> "$work/runs"
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 col() { awk -v c="$1" '{print $c}' "$work/runs" | median; }
 printf 'wall %s ms (launcher + JVM exit included), classes %s; class-load uptime ms at: Main %s, Agent %s, Backends %s, first HttpURLConnection %s, format %s, last class %s\n' \
     "$(col 1)" "$(col 8)" "$(col 2)" "$(col 3)" "$(col 4)" "$(col 5)" "$(col 6)" "$(col 7)"

@@ -6,6 +6,8 @@
 # the median ms of each step (names as in startup-probe.sh), with the load average.
 #   scripts/bench/startup-probe-ab.sh RUNS CONFIG BUILD...
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=$1; config_arg=$2; config=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2
 work=$(mktemp -d /tmp/nsa-bench-probe-ab.XXXXXX)
@@ -29,7 +31,6 @@ for ((r = 0; r < runs; r++)); do
             io.noxus.secretsagent.cli.StartupProbe "$config")" >> "$work/runs"
     done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 names=("Host.real" "empty CommandLine" "Main+render model" "parse" "first ObjectMapper" "StrictYaml.read" \
     "ConfigLoader.load" "Agent.open")
 printf '%-20s' step; for b in "${builds[@]}"; do printf ' %14s' "$(basename "$b")"; done; echo

@@ -7,6 +7,8 @@
 # the classes it is the first to need. The probe class is compiled into a temporary folder, after the agent's jar.
 #   scripts/bench/startup-probe.sh CONFIG [RUNS=9]     (after mvn -DskipTests package)
 set -euo pipefail
+# shellcheck source=scripts/bench/measure.sh
+. "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 config=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 runs=${2:-9}
@@ -23,7 +25,6 @@ for ((r = 0; r < runs; r++)); do
     java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xmx128m -XX:SharedArchiveFile="$archive" \
         -Xlog:cds=off -cp "$cp:$work/classes" io.noxus.secretsagent.cli.StartupProbe "$config" >> "$work/runs"
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 names=("Host.real" "empty CommandLine" "Main+render model" "parse" "first ObjectMapper" "StrictYaml.read" \
     "ConfigLoader.load" "Agent.open")
 for i in "${!names[@]}"; do
