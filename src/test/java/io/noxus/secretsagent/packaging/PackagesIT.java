@@ -4,21 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.noxus.secretsagent.testsupport.Exec;
 import io.noxus.secretsagent.testsupport.SystemdBox;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The .deb and the tarball `mvn package` builds, judged by dpkg's own tools: metadata, contents and modes, an
@@ -112,6 +117,47 @@ class PackagesIT {
                 .collect(Collectors.toSet());
         assertThat(inDeb).as("a jar an older build left in target/lib is not shipped").isEqualTo(runtime);
         assertThat(inTarball).isEqualTo(runtime);
+    }
+
+    @Test
+    void theShippedPicocliIsTheSameReleasesClassesCompiledForJava17() throws IOException {
+        Path dir = Files.createTempDirectory("nsa-picocli");
+        try {
+            ok("tar", "-xzf", tarball.toString(), "-C", dir.toString(), "--wildcards", "*/lib/picocli-*.jar");
+            Path shipped;
+            try (Stream<Path> found = Files.find(dir, 3, (p, a) -> p.getFileName().toString().startsWith("picocli-"))) {
+                shipped = found.findFirst().orElseThrow();
+            }
+            Path central = Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+            assertThat(shipped.getFileName()).as("the name the agent's Class-Path gives").isEqualTo(central.getFileName());
+            Map<String, Integer> shippedClasses = classVersions(shipped);
+            assertThat(shippedClasses.keySet()).as("the same classes as the release on Maven Central")
+                    .isEqualTo(classVersions(central).keySet());
+            assertThat(Set.copyOf(shippedClasses.values())).as("class-file major versions").containsExactly(61);
+            try (JarFile jar = new JarFile(shipped.toFile())) {
+                assertThat(jar.getManifest().getMainAttributes().getValue("Noxus-Rebuilt-From"))
+                        .startsWith(central.getFileName().toString().replace(".jar", "-sources.jar"));
+            }
+        } finally {
+            ok("rm", "-rf", dir.toString());
+        }
+    }
+
+    /** The classes of a jar (Java 9+ versioned entries left out) and their class-file major versions. */
+    static Map<String, Integer> classVersions(Path jarFile) throws IOException {
+        Map<String, Integer> versions = new TreeMap<>();
+        try (JarFile jar = new JarFile(jarFile.toFile())) {
+            for (JarEntry e : Collections.list(jar.entries())) {
+                if (e.getName().endsWith(".class") && !e.getName().startsWith("META-INF/")) {
+                    try (DataInputStream in = new DataInputStream(jar.getInputStream(e))) {
+                        in.readInt();
+                        in.readUnsignedShort();
+                        versions.put(e.getName(), in.readUnsignedShort());
+                    }
+                }
+            }
+        }
+        return versions;
     }
 
     @Test
