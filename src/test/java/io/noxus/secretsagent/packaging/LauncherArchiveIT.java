@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
@@ -31,23 +30,9 @@ class LauncherArchiveIT {
 
     @BeforeEach
     void copyCheckout() throws IOException {
-        Path repo = Path.of("").toAbsolutePath();
-        Path target = repo.resolve("target");
-        assertThat(target.resolve("noxus-secrets-agent.jar")).as("run with mvn verify (the IT needs the packaged jar)")
-                .exists();
-        assertThat(target.resolve("classes.lst")).as("mvn package records target/classes.lst").exists();
-        Files.createDirectories(dir.resolve("agent/bin"));
-        Files.createDirectories(dir.resolve("target/lib"));
-        launcher = dir.resolve("agent/bin/noxus-secrets-agent");
-        Files.copy(repo.resolve("agent/bin/noxus-secrets-agent"), launcher, StandardCopyOption.COPY_ATTRIBUTES);
-        jar = dir.resolve("target/noxus-secrets-agent.jar");
-        Files.copy(target.resolve("noxus-secrets-agent.jar"), jar);
-        Files.copy(target.resolve("classes.lst"), dir.resolve("target/classes.lst"));
-        try (Stream<Path> libs = Files.list(target.resolve("lib"))) {
-            for (Path lib : libs.toList()) {
-                Files.copy(lib, dir.resolve("target/lib").resolve(lib.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
+        CheckoutCopy.into(dir);
+        launcher = CheckoutCopy.launcher(dir);
+        jar = CheckoutCopy.jar(dir);
         cds = dir.resolve("cds");
     }
 
