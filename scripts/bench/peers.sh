@@ -171,7 +171,7 @@ run_tool() {
 
 col() { awk -v t="$2" -v c="$3" '$1 == t {print $c}' "$1/results" | median; }
 
-echo "java: $(java -version 2>&1 | head -n1); $("$BAO" version); $("$CT" -version 2>&1); cpus: $(nproc)"
+echo "java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n1); $("$BAO" version); $("$CT" -version 2>&1); cpus: $(nproc)"
 if [ "$daemon" = 1 ]; then
     # shellcheck source=scripts/bench/peers-daemon.sh
     . "$ROOT/scripts/bench/peers-daemon.sh"
