@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noxus.secretsagent.testsupport.Exec;
+import io.noxus.secretsagent.testsupport.HostileServer;
 import io.noxus.secretsagent.testsupport.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher on Java 25 and later: the first installed-kind ({@code NOXUS_AGENT_CDS=app}) {@code render} records an
  * AOT cache, later one-shot commands run with it ({@code -XX:AOTMode=on} fails a run that cannot use it), the
- * command's output and exit code stay what they are without it, a failed first render leaves nothing behind, no
- * secret value reaches the cache folder, and a checkout's default ({@code lib}) keeps the archive only. Needs a JDK 25
- * or later: {@code NOXUS_TEST_JAVA25_HOME}, else the newest one in /usr/lib/jvm.
+ * command's output and exit code stay what they are without it, a failed or signalled first render leaves nothing
+ * behind (the signal reaches its JVM), no secret value reaches the cache folder, and a checkout's default
+ * ({@code lib}) keeps the archive only. Needs a JDK 25 or later: {@code NOXUS_TEST_JAVA25_HOME}, else the newest one
+ * in /usr/lib/jvm.
  */
 class LauncherAotCacheIT {
     static final String CANARY_ASCII = "canary-aot-" + UUID.randomUUID();
@@ -100,6 +103,43 @@ class LauncherAotCacheIT {
     }
 
     @Test
+    void aSignalToTheLauncherDuringTheTrainingRenderEndsTheRenderAndLeavesNothing() throws Exception {
+        Path conf = config.getParent();
+        PrivateFiles.write(conf, "token", "t");
+        try (HostileServer vault = HostileServer.start(HostileServer.Behaviour.SILENT)) {
+            Path stalled = PrivateFiles.write(conf, "stalled.yaml", """
+                    roots: [../out]
+                    state_dir: ../out/.state
+                    backends:
+                      vault: {type: vault, address: "%s", request_timeout_seconds: 60, auth: {method: token, token_file: token}}
+                    services:
+                      backend: {role: backend, output: {path: ../out/backend.env, format: systemd}}
+                    mappings:
+                      - {env: DATABASE_URL, ref: "vault:secret/db#url", scope: global}
+                    """.formatted(vault.address()));
+            ProcessBuilder builder = new ProcessBuilder(CheckoutCopy.launcher(dir).toString(), "render", "-c",
+                    stalled.toString(), "--no-act").redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
+            builder.environment().putAll(agentEnv("app", ""));
+            Process launcher = builder.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (vault.connections() == 0 && launcher.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(vault.connections()).as("the render reached the stalled server: " + Files.readString(dir.resolve("log")))
+                    .isPositive();
+            List<ProcessHandle> jvm = launcher.descendants().toList();
+            assertThat(jvm).as("the training JVM runs under the launcher").isNotEmpty();
+            launcher.destroy(); // SIGTERM to the launcher's shell
+            assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher ended within 30 s").isTrue();
+            assertThat(launcher.exitValue()).isNotIn(0, 2);
+            for (ProcessHandle p : jvm) {
+                assertThat(p.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("the JVM got the signal too").isFalse();
+            }
+        }
+        assertThat(cacheFiles()).as("no cache and no record left").isEmpty();
+    }
+
+    @Test
     void aCheckoutsDefaultKeepsTheDependencyArchiveOnly() throws Exception {
         Exec.Result render = agent(null, "", "render", "-c", config.toString(), "--no-act");
         assertThat(render.exitCode()).as(render.stderrText()).isZero();
@@ -110,6 +150,13 @@ class LauncherAotCacheIT {
     }
 
     private Exec.Result agent(String mode, String javaOpts, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(CheckoutCopy.launcher(dir).toString()));
+        command.addAll(List.of(args));
+        return Exec.run(command, agentEnv(mode, javaOpts), dir);
+    }
+
+    /** This environment with JAVA_HOME a JDK 25+, the test's cache folder, and NOXUS_AGENT_CDS=mode (null: unset). */
+    private Map<String, String> agentEnv(String mode, String javaOpts) throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("JAVA_HOME", java25().toString());
         env.put("NOXUS_AGENT_CDS_DIR", cds.toString());
@@ -118,9 +165,7 @@ class LauncherAotCacheIT {
         if (mode != null) {
             env.put("NOXUS_AGENT_CDS", mode);
         }
-        List<String> command = new ArrayList<>(List.of(CheckoutCopy.launcher(dir).toString()));
-        command.addAll(List.of(args));
-        return Exec.run(command, env, dir);
+        return env;
     }
 
     /** The one cache file in the folder, with no recording or half-made cache beside it. */
