@@ -140,6 +140,18 @@ class LauncherAotCacheIT {
     }
 
     @Test
+    void jvmOptionsTheRecordingRefusesLeaveTheRenderAsItIsWithoutACacheErrorsShown() throws Exception {
+        Exec.Result sharingOff = agent("app", "-Xshare:off", "render", "-c", config.toString(), "--no-act");
+        assertThat(sharingOff.exitCode()).as("-Xshare:off excludes recording: " + sharingOff.stderrText()).isZero();
+        assertThat(cacheFiles()).isEmpty();
+
+        Exec.Result typo = agent("app", "-XX:+NoSuchOption", "render", "-c", config.toString(), "--no-act");
+        assertThat(typo.exitCode()).isNotZero();
+        assertThat(typo.stderrText()).as("the JVM's own error, not silenced").contains("NoSuchOption");
+        assertThat(cacheFiles()).isEmpty();
+    }
+
+    @Test
     void aCheckoutsDefaultKeepsTheDependencyArchiveOnly() throws Exception {
         Exec.Result render = agent(null, "", "render", "-c", config.toString(), "--no-act");
         assertThat(render.exitCode()).as(render.stderrText()).isZero();
