@@ -6,6 +6,7 @@ import io.noxus.secretsagent.secret.AgentException;
 import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ public final class Main implements Runnable {
     private static CommandLine.Model.CommandSpec spec(Main main) {
         CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(main);
         main.spec = spec;
-        spec.name("noxus-secrets-agent").versionProvider(new VersionCommand.Provider()).mixinStandardHelpOptions(true);
+        spec.name("noxus-secrets-agent").versionProvider(new VersionCommand.Provider()); // -h, -V: helpOptions
         spec.usageMessage()
                 .description("Renders scoped env files for Noxus services from secret backends.")
                 .exitCodeListHeading("%nExit status:%n")
@@ -73,6 +74,29 @@ public final class Main implements Runnable {
                 .build());
         spec.scopeType(CommandLine.ScopeType.INHERIT);
         return spec;
+    }
+
+    /**
+     * Gives every command of the tree that has no -h or -V of its own (picocli's {@code help} command has) the mixin
+     * picocli's {@code mixinStandardHelpOptions} adds, under its name and with its option names and words: picocli
+     * builds that mixin from its annotated {@code AutoHelpMixin} class by reflection, spinning annotation proxies at
+     * every start, once for the top command and again for each subcommand it passes to. Called once the tree is
+     * built, so that no subcommand added later inherits picocli's own.
+     */
+    private static CommandLine withHelpOptions(CommandLine cli) {
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        Map<String, CommandLine.Model.OptionSpec> options = spec.optionsMap();
+        if (!options.containsKey("-h") && !options.containsKey("--help") && !options.containsKey("-V")
+                && !options.containsKey("--version")) {
+            CommandLine.Model.CommandSpec mixin = CommandLine.Model.CommandSpec.create();
+            mixin.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+            mixin.addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+            spec.addMixin("mixinStandardHelpOptions", mixin);
+        }
+        new LinkedHashSet<>(cli.getSubcommands().values()).forEach(Main::withHelpOptions);
+        return cli;
     }
 
     /** "code:text" pairs, as the annotation's exitCodeList takes them. */
@@ -157,7 +181,7 @@ public final class Main implements Runnable {
         Main main = new Main(host);
         CommandLine cli = new CommandLine(spec(main));
         COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.apply(main)));
-        return cli;
+        return withHelpOptions(cli);
     }
 
     /**
@@ -178,7 +202,7 @@ public final class Main implements Runnable {
             Main main = new Main(host);
             CommandLine cli = new CommandLine(spec(main));
             cli.addSubcommand(arg, command.apply(main));
-            return cli;
+            return withHelpOptions(cli);
         }
         return commandLine(host);
     }
