@@ -178,9 +178,14 @@ public final class Main implements Runnable {
 
     /** The whole command tree on the given host (also what the man pages and the completion script are made from). */
     static CommandLine commandLine(Host host) {
+        return tree(host, COMMANDS);
+    }
+
+    /** The top command on the given host with these subcommands, and the help options. */
+    private static CommandLine tree(Host host, Map<String, Function<Main, Object>> commands) {
         Main main = new Main(host);
         CommandLine cli = new CommandLine(spec(main));
-        COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.apply(main)));
+        commands.forEach((name, command) -> cli.addSubcommand(name, command.apply(main)));
         return withHelpOptions(cli);
     }
 
@@ -199,10 +204,7 @@ public final class Main implements Runnable {
             if (arg.equals("help")) {
                 break;
             }
-            Main main = new Main(host);
-            CommandLine cli = new CommandLine(spec(main));
-            cli.addSubcommand(arg, command.apply(main));
-            return withHelpOptions(cli);
+            return tree(host, Map.of(arg, command));
         }
         return commandLine(host);
     }

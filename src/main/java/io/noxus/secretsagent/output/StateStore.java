@@ -87,16 +87,8 @@ public final class StateStore {
     private <T> Map<String, T> read(String name, Function<JsonNode, T> entry) {
         Path file = dir.resolve(name);
         try {
-            JsonNode tree = JsonTree.read(AtomicWriter.current(file).orElse("{}".getBytes(StandardCharsets.UTF_8)));
-            if (!tree.isObject()) {
-                throw new IllegalArgumentException("not an object");
-            }
-            Map<String, T> entries = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                entries.put(e.getKey(), entry.apply(e.getValue()));
-            }
-            return entries;
+            return entries(JsonTree.read(AtomicWriter.current(file).orElse("{}".getBytes(StandardCharsets.UTF_8))),
+                    entry);
         } catch (IOException | IllegalArgumentException e) {
             throw new OutputException(file, "the state file is damaged; delete it (the next render rebuilds it)");
         }
@@ -114,16 +106,17 @@ public final class StateStore {
 
     private static OutputRecord outputRecord(JsonNode node) {
         fields(node, "file", "variables");
-        JsonNode variables = node.get("variables");
-        if (variables == null || !variables.isObject()) {
-            throw new IllegalArgumentException("variables: not an object");
+        return new OutputRecord(text(node.get("file")), entries(node.get("variables"), StateStore::text));
+    }
+
+    /** An object's entries in key order, each value read by {@code value}. */
+    private static <T> Map<String, T> entries(JsonNode object, Function<JsonNode, T> value) {
+        if (object == null || !object.isObject()) {
+            throw new IllegalArgumentException("not an object");
         }
-        Map<String, String> fingerprints = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = variables.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            fingerprints.put(e.getKey(), text(e.getValue()));
-        }
-        return new OutputRecord(text(node.get("file")), fingerprints);
+        Map<String, T> entries = new TreeMap<>();
+        object.fields().forEachRemaining(e -> entries.put(e.getKey(), value.apply(e.getValue())));
+        return entries;
     }
 
     private static Hold hold(JsonNode node) {

@@ -140,7 +140,7 @@ final class VaultHttp {
         }
         try {
             JsonNode node = JsonTree.read(bytes);
-            if (node == null || !node.isObject()) {
+            if (!node.isObject()) {
                 throw new IOException("not an object");
             }
             return node;
